@@ -1,0 +1,1 @@
+"""Becoming an adopter: enquiries now; registration of interest and the two stages build on them."""

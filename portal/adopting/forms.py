@@ -1,0 +1,223 @@
+"""The enquiry form, one page at a time, and the staff forms for answering an enquiry."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.adopting.models import AdoptionType, EnquirySource, EnquiryWant, ResponseKind
+from portal.core.communication import need_choices
+from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PhoneNumber, PlainText
+
+ADOPTION_TYPE_LABELS = {
+    AdoptionType.AGENCY: _l("Adopting a child through the agency"),
+    AdoptionType.FOSTER_CHILD: _l("Adopting a child I already foster"),
+    AdoptionType.STEP_PARENT: _l("Adopting my stepchild or my partner's child"),
+    AdoptionType.INTERCOUNTRY: _l("Adopting a child from abroad"),
+}
+
+WANT_LABELS = {
+    EnquiryWant.INFORMATION_PACK: _l("An information pack"),
+    EnquiryWant.INFORMATION_EVENT: _l("A place at an information event"),
+    EnquiryWant.CALL: _l("A phone call from our team"),
+}
+
+SOURCE_LABELS = {
+    EnquirySource.SEARCH_ENGINE: _l("An internet search"),
+    EnquirySource.SOCIAL_MEDIA: _l("Social media"),
+    EnquirySource.FRIEND_OR_FAMILY: _l("A friend or family member"),
+    EnquirySource.COUNCIL_WEBSITE: _l("A council website"),
+    EnquirySource.EVENT: _l("An event or community group"),
+    EnquirySource.PRESS: _l("Television, radio or a newspaper"),
+    EnquirySource.ADVERT: _l("An advert or poster"),
+    EnquirySource.ADOPTED_BEFORE: _l("I have adopted with you before"),
+    EnquirySource.OTHER: _l("Somewhere else"),
+}
+
+RESPONSE_LABELS = {
+    ResponseKind.PACK_SENT: _l("Information pack sent"),
+    ResponseKind.EVENT_BOOKED: _l("Information event booked"),
+    ResponseKind.CALL_MADE: _l("Phone call made"),
+    ResponseKind.STEP_PARENT_PLACE: _l("Step-parent assessment place given"),
+}
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
+
+
+class AboutYouForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[
+            InputRequired(message=_l("Enter your full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            PlainText(),
+        ],
+    )
+    email = StringField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        description=_l("We will only use this to reply to your enquiry."),
+        filters=STRIP,
+        validators=[
+            InputRequired(message=_l("Enter your email address")),
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+    )
+    phone = StringField(
+        _l("Phone number (optional)"),
+        widget=GovTextInput(),
+        description=_l("For international numbers include the country code."),
+        filters=STRIP,
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Phone number must be 40 characters or fewer")),
+            PhoneNumber(message=_l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")),
+        ],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class WhereYouLiveForm(FlaskForm):
+    authority = ChoiceField(
+        _l("Which council area do you live in?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Select the council area you live in"))],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+    def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
+        choices = [SelectChoice(slug, name) for slug, name in authorities]
+        choices.append(SelectChoice("elsewhere", _l("Somewhere else")))
+        self.authority.choices = choices
+
+
+class YourEnquiryForm(FlaskForm):
+    adoption_type = ChoiceField(
+        _l("What would you like to know about?"),
+        widget=GovRadioInput(),
+        choices=_choices(ADOPTION_TYPE_LABELS),
+        validators=[InputRequired(message=_l("Select what you would like to know about"))],
+    )
+    wants = ChoicesField(
+        _l("What would you like from us?"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply."),
+        choices=_choices(WANT_LABELS),
+        validators=[InputRequired(message=_l("Select at least one thing you would like from us"))],
+    )
+    source = ChoiceField(
+        _l("How did you hear about us?"),
+        widget=GovRadioInput(),
+        choices=_choices(SOURCE_LABELS),
+        validators=[InputRequired(message=_l("Select how you heard about us"))],
+    )
+    source_other = StringField(
+        _l("Where did you hear about us?"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer")), PlainText()],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+    def validate_source_other(self, field: StringField) -> None:
+        if self.source.data == EnquirySource.OTHER and not field.data:
+            raise_required(_l("Tell us where you heard about us"))
+
+
+class CommunicationForm(FlaskForm):
+    preferred_language = ChoiceField(
+        _l("Which language would you like us to use?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Select the language you would like us to use"))],
+    )
+    preferred_language_other = StringField(
+        _l("Which language?"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
+    )
+    communication_needs = ChoicesField(
+        _l("Do you need us to communicate with you in a particular way?"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply, or leave blank if you do not need anything."),
+        choices=need_choices(),
+        validators=[Optional()],
+    )
+    interpreter_language = StringField(
+        _l("Which language should the interpreter speak?"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
+    )
+    communication_other = TextAreaField(
+        _l("Tell us what you need"),
+        widget=GovTextArea(),
+        filters=STRIP,
+        validators=[Length(max=1000, message=_l("Answer must be 1000 characters or fewer")), PlainText(multiline=True)],
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+    def validate_preferred_language_other(self, field: StringField) -> None:
+        if self.preferred_language.data == "other" and not field.data:
+            raise_required(_l("Enter the language you would like us to use"))
+
+    def validate_interpreter_language(self, field: StringField) -> None:
+        if "interpreter" in (self.communication_needs.data or []) and not field.data:
+            raise_required(_l("Enter the language the interpreter should speak"))
+
+    def validate_communication_other(self, field: TextAreaField) -> None:
+        if "other" in (self.communication_needs.data or []) and not field.data:
+            raise_required(_l("Tell us what you need"))
+
+
+class SendEnquiryForm(FlaskForm):
+    submit = SubmitField(_l("Send enquiry"), widget=GovSubmitInput())
+
+
+class RecordResponseForm(FlaskForm):
+    version = HiddenField()
+    kinds = ChoicesField(
+        _l("What have you done?"),
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message=_l("Select what you have done"))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        widget=GovTextArea(),
+        filters=STRIP,
+        validators=[Length(max=2000, message=_l("Note must be 2000 characters or fewer")), PlainText(multiline=True)],
+    )
+    submit = SubmitField(_l("Record response"), widget=GovSubmitInput())
+
+    def set_kinds(self, step_parent: bool) -> None:
+        labels = dict(RESPONSE_LABELS)
+        if not step_parent:
+            labels.pop(ResponseKind.STEP_PARENT_PLACE)
+        self.kinds.choices = _choices(labels)
+
+
+class CloseEnquiryForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField(_l("Close enquiry"), widget=GovSubmitInput())
+
+
+def raise_required(message: object) -> None:
+    from wtforms.validators import ValidationError
+
+    raise ValidationError(str(message))
+

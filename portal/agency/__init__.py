@@ -1,0 +1,1 @@
+"""The agency, its partner authorities and its offer: data an administrator changes, never code."""

@@ -1,0 +1,1 @@
+"""The staff back office: home, queues across services, the outbox, and (later) reports."""

@@ -1,0 +1,109 @@
+"""Form glue: GOV.UK widgets, translated messages, and the small checks every form shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import Field, RadioField, SelectMultipleField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+# Letters, marks, digits and ordinary punctuation are fine in any script; control characters,
+# unassigned code points and the invisible direction overrides used to disguise text are not.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+_BIDI_OVERRIDES = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_text(value: Any) -> Any:
+    """Normalise typed text: NFC form, trimmed, and CRLF turned into LF."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+
+
+class PlainText:
+    """Refuses characters nobody types on purpose (control characters, direction overrides)."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        for char in field.data or "":
+            if self.multiline and char in "\n\t":
+                continue
+            if char in _BIDI_OVERRIDES or unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+                raise ValidationError(str(_l("Remove any unusual or invisible characters")))
+
+
+class EmailAddress:
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        value = field.data or ""
+        if value and not EMAIL_PATTERN.match(value):
+            raise ValidationError(str(self.message))
+
+
+class PhoneNumber:
+    _allowed = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        value = field.data or ""
+        if value and (not self._allowed.match(value) or sum(c.isdigit() for c in value) < 7):
+            raise ValidationError(str(self.message))
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: CSRF protection and nothing else."""
+
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+STRIP = [clean_text]
+
+
+class WholeNumber:
+    """A whole number in a range, typed as text so what was typed is shown back if it is wrong."""
+
+    def __init__(self, minimum: int, maximum: int, message: Any) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        value = (field.data or "").strip()
+        if not (value.isascii() and value.isdigit() and self.minimum <= int(value) <= self.maximum):
+            raise ValidationError(str(self.message))
+
+
+def _required_message(field: Field) -> str:
+    for validator in field.validators:
+        if isinstance(validator, InputRequired) and validator.message:
+            return str(validator.message)
+    return str(_l("Select an option from the list"))
+
+
+class ChoiceField(RadioField):
+    """Radios whose 'not one of the choices' message is the field's own translated one."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in {choice.value if hasattr(choice, "value") else choice[0] for choice in self.choices or []}:
+            raise ValidationError(_required_message(self))
+
+
+class ChoicesField(SelectMultipleField):
+    """Checkboxes whose 'not one of the choices' message is the field's own translated one."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        allowed = {choice.value if hasattr(choice, "value") else choice[0] for choice in self.choices or []}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(_required_message(self))

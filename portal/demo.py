@@ -1,0 +1,96 @@
+"""Demonstration data: Adoption Central England, its partners, two staff and some enquiries.
+
+Demo credentials exist only here, and loading refuses to run in production mode.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.accounts.rules import create_staff, find_staff_by_email
+from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
+from portal.agency.models import Agency
+from portal.agency.rules import add_authority, financial_year, find_authority_by_name, set_cap
+from portal.core import outbox
+from portal.core.db import db, new_reference, utcnow
+from portal.core.timescales import today_london
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_STAFF = "duty.worker@ace.example"
+DEMO_NEW_STAFF = "new.starter@ace.example"
+
+PARTNERS = [("Coventry", False, 10), ("Solihull", False, 3), ("Warwickshire", True, 10), ("Worcestershire", False, 10)]
+
+FIRST = ["Amira", "Ben", "Chloe", "Dylan", "Ewa", "Farhan", "Grace", "Harpreet", "Iwan", "Jasmine", "Kofi", "Lowri"]
+LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Kowalski", "Singh", "Jones", "Mensah", "Patel", "Hughes", "Nowak"]
+
+
+class DemoRefused(RuntimeError):
+    pass
+
+
+def load_demo() -> str:
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise DemoRefused("demo data is never loaded in production mode")
+    if db.session.scalar(select(Agency).limit(1)) is not None:
+        return "Demo data is loaded already."
+    db.session.add(
+        Agency(
+            name="Adoption Central England",
+            short_name="ACE",
+            email="enquiries@ace.example",
+            phone="01632 960 000",
+            address="Demo address: Shire Hall, Warwick",
+            duty_hours="Monday to Friday, 9am to 5pm",
+            website="",
+            enquiry_response_days=10,
+        )
+    )
+    year = financial_year(today_london())
+    for name, hub, places in PARTNERS:
+        authority = add_authority(name, hub=hub)
+        set_cap(authority, year, places)
+    create_staff(DEMO_STAFF, "Demo duty worker", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    create_staff(DEMO_NEW_STAFF, "Demo new starter", DEMO_PASSWORD)
+    _demo_enquiries()
+    db.session.commit()
+    return "\n".join(
+        [
+            "Demo data loaded.",
+            f"Staff sign-in: {DEMO_STAFF} / {DEMO_PASSWORD}",
+            f"  authenticator secret (add it to any TOTP app): {DEMO_TOTP_SECRET}",
+            f"New staff (sets up an authenticator at first sign-in): {DEMO_NEW_STAFF} / {DEMO_PASSWORD}",
+        ]
+    )
+
+
+def _demo_enquiries() -> None:
+    picker = random.Random(2026)
+    authorities = [find_authority_by_name(name) for name, _, _ in PARTNERS]
+    now = utcnow()
+    for index in range(12):
+        authority = authorities[index % len(authorities)] if index % 6 else None
+        needs = ["large_print"] if index == 2 else (["interpreter"] if index == 5 else [])
+        enquiry = Enquiry(
+            reference=new_reference("ENQ"),
+            submission_key=f"demo-{index}",
+            received_at=now - timedelta(days=index * 2, hours=picker.randint(0, 8)),
+            full_name=f"{FIRST[index]} {LAST[index]}",
+            email=f"{FIRST[index].lower()}@example.com",
+            phone="",
+            authority_id=authority.id if authority else None,
+            adoption_type=list(AdoptionType)[index % 4],
+            wants=["information_pack"] + (["call"] if index % 2 else []),
+            source=list(EnquirySource)[index % 8],
+            preferred_language=["en", "cy", "pl", "ur", "pa"][index % 5],
+            communication_needs=needs,
+            interpreter_language="Polish" if index == 5 else "",
+            status=EnquiryStatus.NEW,
+        )
+        db.session.add(enquiry)
+        outbox.queue_email(enquiry.email, "enquiry-received", enquiry.preferred_language, reference=enquiry.reference)
