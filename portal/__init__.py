@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -18,6 +19,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(settings.ROOT / "templates"),
     )
     app.config.update(settings.load(test_config))
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite:///"):
+        # The embedded default keeps its SQLite file in the instance folder; make sure it exists.
+        Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(settings.ROOT / "templates")),

@@ -116,6 +116,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         # The schema comes from the migrations, so every test run proves they build it.
         upgrade()
     yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -182,21 +182,17 @@ class StaffMember:
 _staff_numbers = itertools.count(1)
 
 
-@pytest.fixture
-def new_staff(live_server: LiveServer) -> Any:
-    """Make a staff account that has set up its authenticator app already."""
+def create_staff_member(live_server: LiveServer, name: str = "Browser tester") -> StaffMember:
+    """A new staff account that has set up its authenticator app already."""
     from portal.accounts.rules import create_staff
     from portal.core.db import db
 
-    def make(name: str = "Browser tester") -> StaffMember:
-        member = StaffMember(f"browser.{next(_staff_numbers)}@ace.example", STAFF_PASSWORD, pyotp.random_base32())
-        with live_server.app.app_context():
-            create_staff(member.email, name, member.password, totp_secret=member.totp_secret)
-            db.session.commit()
-            db.session.remove()
-        return member
-
-    return make
+    member = StaffMember(f"browser.{next(_staff_numbers)}@ace.example", STAFF_PASSWORD, pyotp.random_base32())
+    with live_server.app.app_context():
+        create_staff(member.email, name, member.password, totp_secret=member.totp_secret)
+        db.session.commit()
+        db.session.remove()
+    return member
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,413 @@
+"""Every page of the portal, in every state and all five languages, checked in Chromium.
+
+One walk per language visits each page state once (public pages, the enquiry journey empty, with
+errors and filled, the staff sign-in and back office) and on each:
+
+- runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules plus best practice) with the portal's real
+  Content-Security-Policy in force: axe is added as a Playwright init script, which the CSP does not
+  govern, so nothing has to be bypassed and any CSP violation the page causes is caught too;
+- notes JavaScript errors, console errors, CSP violations, 5xx responses and a wrong ``lang``;
+- saves the page's HTML (``page.content()``, after the page's own scripts ran), which the Nu HTML
+  checker then reads in a single run at the end of the module.
+
+On a few representative pages (in English and Urdu) the walk also resizes the same page to 320 CSS
+px to check reflow (WCAG 1.4.10) and measures every target (WCAG 2.5.8).
+
+The walks happen once, in a module-scoped fixture; the tests below only judge what it found, so a
+failure in one language or check never hides the others.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Response
+
+from portal.demo import DEMO_NEW_STAFF, DEMO_PASSWORD
+from tests.browser.conftest import (
+    AXE,
+    CSP_WATCH,
+    LANGUAGES,
+    VNU,
+    LiveServer,
+    PageProblems,
+    StaffMember,
+    create_staff_member,
+    require,
+)
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.map((t) => Array.isArray(t) ? t.join(" >>> ") : t).join(" ")),
+  }));
+}"""
+
+# WCAG 2.5.8 Target Size (Minimum). A target passes when its box is at least 24 by 24 CSS px, or
+# when it is a link inside a sentence (the inline exception), or under the spacing exception: a
+# 24 px circle centred on it meets no other target, nor the circle of another small target.
+# Radios and checkboxes are measured by their label, which is what people press.
+TARGETS = """() => {
+  const MIN = 24;
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) return false;  // hidden, or visually hidden (1 px, clipped)
+    const s = getComputedStyle(el);
+    return s.visibility !== "hidden" && s.display !== "none";
+  };
+  const isBlock = (el) => !getComputedStyle(el).display.startsWith("inline");
+  const words = (text) => text.replace(/\\s+/g, " ").trim();
+  const inSentence = (el) => {
+    if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
+    let block = el.parentElement;
+    while (block && !isBlock(block)) block = block.parentElement;
+    if (!block) return false;
+    // Text of the block that is not in any link: a sentence around the link, not a list of links.
+    const clone = block.cloneNode(true);
+    clone.querySelectorAll("a, .govuk-visually-hidden").forEach((a) => a.remove());
+    return words(clone.textContent).length >= 10;
+  };
+  const describe = (el) => {
+    const id = el.id ? `#${el.id}` : "";
+    const cls = el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${id}${cls} "${words(el.textContent || el.value || "").slice(0, 40)}"`;
+  };
+  const found = [];
+  for (const el of document.querySelectorAll(
+      "a[href], button, input[type=radio], input[type=checkbox], input[type=submit], select, summary")) {
+    const box = el.matches("input[type=radio], input[type=checkbox]") && el.labels && el.labels[0] ? el.labels[0] : el;
+    if (!visible(box)) continue;
+    const r = box.getBoundingClientRect();
+    found.push({el, box, r, cx: r.left + r.width / 2, cy: r.top + r.height / 2,
+                small: r.width < MIN - 0.5 || r.height < MIN - 0.5});
+  }
+  const circleMeetsRect = (t, u) => {
+    const dx = Math.max(u.r.left - t.cx, 0, t.cx - u.r.right);
+    const dy = Math.max(u.r.top - t.cy, 0, t.cy - u.r.bottom);
+    return dx * dx + dy * dy < (MIN / 2) * (MIN / 2) - 0.01;
+  };
+  const failures = [];
+  for (const t of found) {
+    if (!t.small || inSentence(t.el)) continue;
+    const crowding = found.filter((u) => u !== t && !u.box.contains(t.box) && !t.box.contains(u.box) && (
+      circleMeetsRect(t, u) || (u.small && Math.hypot(u.cx - t.cx, u.cy - t.cy) < MIN - 0.01)));
+    if (crowding.length) {
+      failures.push(`${describe(t.el)} is ${t.r.width.toFixed(1)}x${t.r.height.toFixed(1)} px and too close to `
+        + crowding.slice(0, 3).map((u) => describe(u.el)).join(", "));
+    }
+  }
+  return failures;
+}"""
+
+# The pages (by walk name) where reflow and target size are measured, in these languages.
+REPRESENTATIVE = ["start", "about-you-errors", "check-answers", "staff-enquiries"]
+MEASURED_LANGUAGES = ["en", "ur"]
+NARROW = 320
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@dataclass
+class Visit:
+    lang: str
+    name: str
+    url: str
+    status: int
+    html: Path
+    violations: list[dict[str, Any]]
+    problems: list[str]
+
+
+@dataclass
+class Measure:
+    scroll_width: int
+    targets: dict[str, list[str]]  # viewport label -> target size failures
+
+
+@dataclass
+class LanguageWalk:
+    lang: str
+    visits: list[Visit] = field(default_factory=list)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    crash: str | None = None
+
+
+class Walker:
+    """Visits each page state once in one language, recording what each check found."""
+
+    def __init__(self, page: Page, server: LiveServer, lang: str, html_dir: Path, walk: LanguageWalk) -> None:
+        self.page = page
+        self.server = server
+        self.lang = lang
+        self.html_dir = html_dir
+        self.walk = walk
+        self.problems = PageProblems()
+        self.problems.watch(page)
+        self.status = 0
+        page.on("response", self._response)
+
+    def _response(self, response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == self.page.main_frame:
+            self.status = response.status
+
+    # --- moving around -----------------------------------------------------------------------------
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.server.url + path)
+
+    def click(self, selector: str) -> None:
+        """Click something that loads a new page, and wait for that page."""
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+
+    def submit(self) -> None:
+        self.click("main form button.govuk-button")
+
+    # --- checking ----------------------------------------------------------------------------------
+
+    def record(self, name: str, status: int = 200) -> None:
+        page = self.page
+        problems: list[str] = []
+        if self.status != status:
+            problems.append(f"status {self.status}, expected {status}")
+        lang = page.evaluate("document.documentElement.lang")
+        if lang != self.lang:
+            problems.append(f'<html lang="{lang}">, expected "{self.lang}"')
+        index = len(self.walk.visits) + 1
+        html = self.html_dir / f"{self.lang}-{index:02d}-{name}.html"
+        html.write_text(page.content(), encoding="utf-8")
+        violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
+        problems += self.problems.messages
+        self.problems.messages.clear()
+        problems += [f"server: {e}" for e in self.server.server_errors]
+        self.server.server_errors.clear()
+        self.walk.visits.append(Visit(self.lang, name, page.url, self.status, html, violations, problems))
+        if self.lang in MEASURED_LANGUAGES and name in REPRESENTATIVE:
+            self.measure(name)
+
+    def measure(self, name: str) -> None:
+        page = self.page
+        page.set_viewport_size({"width": NARROW, "height": 800})
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        narrow = page.evaluate(TARGETS)
+        page.set_viewport_size(DESKTOP)
+        wide = page.evaluate(TARGETS)
+        self.walk.measures[name] = Measure(scroll_width, {f"{NARROW} px": narrow, f"{DESKTOP['width']} px": wide})
+
+    # --- the walk ----------------------------------------------------------------------------------
+
+    def run(self, staff: StaffMember) -> None:
+        lang = self.lang
+        page = self.page
+        self.goto(f"/?lang={lang}")
+        self.record("start")
+        for path, name in [
+            ("/contact", "contact"),
+            ("/accessibility", "accessibility"),
+            ("/privacy", "privacy"),
+            ("/cookies", "cookies"),
+            ("/adopt/enquiry", "enquiry-start"),
+        ]:
+            self.goto(path)
+            self.record(name)
+        self.goto("/no-such-page")
+        self.record("not-found", status=404)
+
+        # The enquiry journey: each question empty, then sent empty (errors), then answered.
+        self.goto("/adopt/enquiry")
+        self.click("main a.govuk-button--start")
+        self.record("about-you")
+        self.submit()
+        self.record("about-you-errors")
+        page.fill("#full_name", "Browser Tester")
+        page.fill("#email", "browser.tester@example.com")
+        # An expired or tampered form token: the answers come back in a form to send again.
+        page.evaluate("document.querySelector('main input[name=csrf_token]').value = 'expired'")
+        self.submit()
+        self.record("expired-form", status=400)
+        self.submit()
+
+        self.record("where-you-live")
+        self.submit()
+        self.record("where-you-live-errors")
+        authority = page.locator("input[name=authority]").first.get_attribute("value")
+        page.locator("input[name=authority]").first.check()
+        self.submit()
+
+        self.record("your-enquiry")
+        self.submit()
+        self.record("your-enquiry-errors")
+        page.check("input[name=adoption_type][value=step_parent]")
+        page.check("input[name=wants][value=information_pack]")
+        page.check("input[name=wants][value=call]")
+        page.check("input[name=source][value=other]")
+        self.submit()
+        self.record("your-enquiry-conditional-error")
+        page.fill("#source_other", "A poster in the library")
+        self.submit()
+
+        self.record("communication")
+        self.submit()
+        self.record("communication-errors")
+        page.check("input[name=preferred_language][value=other]")
+        page.check("input[name=communication_needs][value=interpreter]")
+        page.check("input[name=communication_needs][value=other]")
+        self.submit()
+        self.record("communication-conditional-errors")
+        page.check(f"input[name=preferred_language][value={lang}]")
+        page.fill("#interpreter_language", "Polish")
+        page.fill("#communication_other", "Please phone after 6pm")
+        self.submit()
+
+        self.record("check-answers")
+        for slug in ["about-you", "where-you-live", "your-enquiry", "communication"]:
+            self.goto(f"/adopt/enquiry/{slug}")
+            self.record(f"{slug}-filled")
+        self.goto("/adopt/enquiry/check-answers")
+        self.submit()
+        self.record("sent")
+        reference = page.locator(".govuk-panel__body strong").inner_text().strip()
+
+        # Staff sign-in: password, then setting up an authenticator (a new starter), then a code.
+        self.goto("/staff/sign-in")
+        self.record("staff-sign-in")
+        self.submit()
+        self.record("staff-sign-in-errors")
+        page.fill("#email", DEMO_NEW_STAFF)
+        page.fill("#password", DEMO_PASSWORD)
+        self.submit()
+        self.record("set-up-authenticator")
+        self.submit()
+        self.record("set-up-authenticator-errors")
+        self.goto("/staff/sign-in")
+        page.fill("#email", staff.email)
+        page.fill("#password", staff.password)
+        self.submit()
+        self.record("sign-in-code")
+        self.submit()
+        self.record("sign-in-code-errors")
+        page.fill("#code", staff.code())
+        self.submit()
+        self.record("staff-home")
+
+        # The back office.
+        self.click(".govuk-service-navigation a[href$='/staff/enquiries/']")
+        self.record("staff-enquiries")
+        page.select_option("#filter-authority", authority)
+        page.select_option("#filter-status", "all")
+        self.click("form.app-filter button")
+        self.record("staff-enquiries-filtered")
+        self.click(f"main table a:text-is('{reference}')")
+        self.record("enquiry")
+        self.click("#record-response")
+        self.record("enquiry-response-errors", status=400)
+        self.goto("/staff/enquiries/")
+        self.click("main a[href*='/step-parent-places']")
+        self.record("step-parent-places")
+        page.fill("#places", "")
+        self.submit()
+        self.record("step-parent-places-errors")
+        self.click(".govuk-service-navigation a[href$='/staff/outbox']")
+        self.record("outbox")
+        self.click("main table a")
+        self.record("outbox-message")
+        self.goto("/staff/enquiries/no-such-enquiry")
+        self.record("staff-not-found", status=404)
+        self.click("footer form button")
+        self.record("signed-out")
+
+
+@pytest.fixture(scope="module")
+def walks(
+    browser: Browser, live_server: LiveServer, browser_data: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, LanguageWalk]]:
+    require(AXE, "axe-core (run npm ci in frontend/)")
+    html_dir = tmp_path_factory.mktemp("pages")
+    found: dict[str, LanguageWalk] = {}
+    for lang in LANGUAGES:
+        walk = found[lang] = LanguageWalk(lang)
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(10_000)
+        context.add_init_script(CSP_WATCH)
+        context.add_init_script(path=str(AXE))
+        page = context.new_page()
+        try:
+            Walker(page, live_server, lang, html_dir, walk).run(create_staff_member(live_server))
+        except Exception:
+            walk.crash = f"the walk stopped at {page.url}:\n{traceback.format_exc()}"
+        finally:
+            context.close()
+    yield found
+
+
+def _report_visit(visit: Visit) -> list[str]:
+    lines = [f"{visit.lang} {visit.name} ({visit.url}):"]
+    for v in visit.violations:
+        lines.append(f"  axe {v['id']} [{v['impact']}] {v['help']}")
+        lines += [f"      {target}" for target in v["nodes"]]
+    lines += [f"  {problem}" for problem in visit.problems]
+    return lines
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_state_passes_axe(walks: dict[str, LanguageWalk], lang: str) -> None:
+    walk = walks[lang]
+    report: list[str] = []
+    for visit in walk.visits:
+        if visit.violations or visit.problems:
+            report += _report_visit(visit)
+    if walk.crash:
+        report.append(walk.crash)
+    assert not report, f"{len(walk.visits)} page states checked in {lang}:\n" + "\n".join(report)
+    assert len(walk.visits) >= 40
+
+
+@pytest.mark.parametrize("lang", MEASURED_LANGUAGES)
+@pytest.mark.parametrize("name", REPRESENTATIVE)
+def test_reflows_at_320_px_without_horizontal_scrolling(walks: dict[str, LanguageWalk], lang: str, name: str) -> None:
+    measure = walks[lang].measures.get(name)
+    assert measure is not None, f"{name} was not reached in {lang}: {walks[lang].crash}"
+    assert measure.scroll_width <= NARROW, (
+        f"{lang} {name}: the page is {measure.scroll_width} px wide at a {NARROW} px viewport, "
+        "so it scrolls sideways (WCAG 1.4.10 Reflow)"
+    )
+
+
+@pytest.mark.parametrize("lang", MEASURED_LANGUAGES)
+@pytest.mark.parametrize("name", REPRESENTATIVE)
+def test_targets_are_big_enough_or_spaced(walks: dict[str, LanguageWalk], lang: str, name: str) -> None:
+    measure = walks[lang].measures.get(name)
+    assert measure is not None, f"{name} was not reached in {lang}: {walks[lang].crash}"
+    failures = [f"at {width}: {failure}" for width, found in measure.targets.items() for failure in found]
+    assert not failures, f"{lang} {name}: targets under 24x24 CSS px (WCAG 2.5.8):\n" + "\n".join(failures)
+
+
+def test_every_saved_page_is_valid_html(walks: dict[str, LanguageWalk]) -> None:
+    require(VNU, "the Nu HTML checker (vnu-jar; run npm ci in frontend/)")
+    files = [str(visit.html) for walk in walks.values() for visit in walk.visits]
+    assert files, "no pages were saved"
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"vnu.jar did not run:\n{result.stderr}"
+    messages = [m for m in json.loads(result.stdout)["messages"] if m.get("type") == "error" or m.get("subType") == "fatal"]
+    report = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:120]}]"
+        for m in messages
+    ]
+    assert not report, f"{len(report)} HTML errors in {len(files)} pages:\n" + "\n".join(report)
