@@ -69,7 +69,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": False,
-        "RATELIMIT_DEFAULT": os.environ.get("FORM_POST_LIMIT", "30 per minute"),
+        "FORM_POST_LIMIT": os.environ.get("FORM_POST_LIMIT", "30 per minute"),
         "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "10 per minute"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",

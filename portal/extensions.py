@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,8 +16,13 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
+def _form_post_limit() -> str:
+    return str(current_app.config["FORM_POST_LIMIT"])
+
+
 limiter = Limiter(
     key_func=get_remote_address,
+    default_limits=[_form_post_limit],
     # Every form POST is limited; pages people read are not.
     default_limits_exempt_when=lambda: request.method != "POST",
 )

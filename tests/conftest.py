@@ -42,7 +42,7 @@ def make_app(url: str, **extra: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": url,
         # The limiter stays on (its hooks are only installed when enabled), with limits too high to
         # reach; the rate-limit tests lower one limit for themselves.
-        "RATELIMIT_DEFAULT": "10000 per minute",
+        "FORM_POST_LIMIT": "10000 per minute",
         "SIGN_IN_LIMIT": "10000 per minute",
         "ARGON2_PARAMS": CHEAP_ARGON2,
         "SERVER_NAME": "portal.test",

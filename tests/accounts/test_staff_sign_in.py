@@ -148,3 +148,17 @@ def test_sign_in_attempts_are_rate_limited(app, client, demo, monkeypatch):
         assert "Too many attempts" in limited.get_data(as_text=True)
     finally:
         limiter.reset()
+
+
+
+def test_every_form_post_is_rate_limited_but_reading_is_not(app, client, demo, monkeypatch):
+    from portal.extensions import limiter
+
+    monkeypatch.setitem(app.config, "FORM_POST_LIMIT", "3 per minute")
+    limiter.reset()
+    try:
+        statuses = [client.submit("/adopt/enquiry/about-you", {"full_name": ""}).status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 429, 429]
+        assert all(client.get("/adopt/enquiry/about-you").status_code == 200 for _ in range(10))
+    finally:
+        limiter.reset()
