@@ -55,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
+    from portal.accounts.public import bp as accounts_public_bp
+    from portal.accounts.sso import bp as accounts_sso_bp
     from portal.accounts.staff import bp as accounts_bp
     from portal.adopting.public import bp as adopting_public_bp
     from portal.adopting.staff import bp as adopting_staff_bp
@@ -66,6 +68,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agency_public_bp,
         adopting_public_bp,
         accounts_bp,
+        accounts_public_bp,
+        accounts_sso_bp,
         backoffice_bp,
         adopting_staff_bp,
         agency_staff_bp,

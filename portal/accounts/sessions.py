@@ -15,7 +15,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.accounts.models import StaffUser
+from sqlalchemy import select
+
+from portal.accounts.models import PublicUser, StaffUser
+from portal.core.access import is_staff
+from portal.core.db import db
 from portal.extensions import login_manager
 
 
@@ -23,20 +27,22 @@ def _now() -> float:
     return datetime.now(UTC).timestamp()
 
 
-def load_user(user_id: str) -> StaffUser | None:
-    from portal.accounts.rules import find_staff
+SignedIn = StaffUser | PublicUser
 
+
+def load_user(user_id: str) -> SignedIn | None:
     kind, _, rest = user_id.partition(":")
     public_id, _, epoch = rest.partition(":")
-    if kind != "staff" or not public_id:
+    model = {"staff": StaffUser, "public": PublicUser}.get(kind)
+    if model is None or not public_id:
         return None
-    user = find_staff(public_id)
+    user = db.session.scalar(select(model).where(model.public_id == public_id))
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
     return user
 
 
-def start_session(user: StaffUser) -> None:
+def start_session(user: SignedIn) -> None:
     """Sign in: a fresh session (so nothing from before sign-in carries over) with its clocks set."""
     lang = session.get("lang")
     session.clear()
@@ -68,9 +74,10 @@ def check_timeouts() -> Response | None:
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     if _expired():
+        was_staff = is_staff()
         end_session()
         flash(str(_l("You were signed out because you had not done anything for a while.")), "timeout")
-        return redirect(url_for("accounts.staff_sign_in"))
+        return redirect(url_for("accounts.staff_sign_in" if was_staff else "accounts_public.sign_in"))
     session["last_seen"] = _now()
     return None
 

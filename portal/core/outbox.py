@@ -35,8 +35,13 @@ class OutboxMessage(db.Model):
     template: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[OutboxStatus] = mapped_column(String(16), default=OutboxStatus.QUEUED)
+    # "email" now; a text-message channel goes through the same outbox and worker.
+    channel: Mapped[str] = mapped_column(String(8), default="email")
+    status: Mapped[OutboxStatus] = mapped_column(String(16), default=OutboxStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The kind of failure only (an exception's class name), never the provider's text.
+    last_error: Mapped[str] = mapped_column(String(120), default="")
     sent_at: Mapped[datetime | None]
 
 
