@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from portal import cli, errors, extensions
     from portal.accounts import sessions
-    from portal.core import db, i18n, security
+    from portal.core import db, delivery, i18n, security
 
     db.init_app(app)
     extensions.migrate.init_app(app, db.db, directory=str(settings.ROOT / "portal" / "migrations"))
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
     errors.init_app(app)
     cli.init_app(app)
+    delivery.init_app(app)
 
     from portal.accounts.public import bp as accounts_public_bp
     from portal.accounts.sso import bp as accounts_sso_bp

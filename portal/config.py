@@ -78,6 +78,25 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "HSTS": "max-age=31536000; includeSubDomains",
         "TOTP_ISSUER": os.environ.get("TOTP_ISSUER", "Adoption portal"),
+        # Email delivery: "outbox" keeps every message in the outbox for staff to read (the embedded
+        # default), "smtp" sends through an SMTP server, "notify" through GOV.UK Notify.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@adoption-portal.invalid"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(os.environ.get("SMTP_STARTTLS"), production),
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+        # In the embedded default a worker thread inside the app delivers the outbox, so nothing waits.
+        "OUTBOX_WORKER_IN_PROCESS": _bool(os.environ.get("OUTBOX_WORKER_IN_PROCESS"), env == "development"),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        # Staff single sign-on (OpenID Connect). Off unless an issuer is configured.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
     }
     settings.update(overrides)
     if settings["PORTAL_ENV"] == "production":
