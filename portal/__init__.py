@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     delivery.init_app(app)
 
+    from portal.accounts.admin import bp as staff_admin_bp
     from portal.accounts.public import bp as accounts_public_bp
     from portal.accounts.sso import bp as accounts_sso_bp
     from portal.accounts.staff import bp as accounts_bp
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         accounts_bp,
         accounts_public_bp,
         accounts_sso_bp,
+        staff_admin_bp,
         backoffice_bp,
         adopting_staff_bp,
         agency_staff_bp,

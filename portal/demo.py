@@ -11,7 +11,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.accounts.rules import create_staff, find_staff_by_email
+from portal.accounts.models import StaffRole
+from portal.accounts.rules import create_staff
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.models import Agency
 from portal.agency.rules import add_authority, financial_year, find_authority_by_name, set_cap
@@ -23,6 +24,9 @@ DEMO_PASSWORD = "demo-password-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_STAFF = "duty.worker@ace.example"
 DEMO_NEW_STAFF = "new.starter@ace.example"
+DEMO_ADMIN = "administrator@ace.example"
+DEMO_SPOKE_STAFF = "coventry.worker@ace.example"
+DEMO_MANAGER = "team.manager@ace.example"
 
 PARTNERS = [("Coventry", False, 10), ("Solihull", False, 3), ("Warwickshire", True, 10), ("Worcestershire", False, 10)]
 
@@ -55,15 +59,24 @@ def load_demo() -> str:
     for name, hub, places in PARTNERS:
         authority = add_authority(name, hub=hub)
         set_cap(authority, year, places)
-    create_staff(DEMO_STAFF, "Demo duty worker", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
-    create_staff(DEMO_NEW_STAFF, "Demo new starter", DEMO_PASSWORD)
+    coventry = find_authority_by_name("Coventry")
+    for email, name, roles, authority in [
+        (DEMO_STAFF, "Demo duty worker", [StaffRole.DUTY_WORKER, StaffRole.ASSESSMENT_WORKER], None),
+        (DEMO_MANAGER, "Demo team manager", [StaffRole.TEAM_MANAGER, StaffRole.PERFORMANCE_OFFICER], None),
+        (DEMO_ADMIN, "Demo administrator", [StaffRole.ADMINISTRATOR], None),
+        (DEMO_SPOKE_STAFF, "Demo Coventry duty worker", [StaffRole.DUTY_WORKER], coventry.id if coventry else None),
+    ]:
+        create_staff(email, name, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET, roles=roles, authority_id=authority)
+    create_staff(DEMO_NEW_STAFF, "Demo new starter", DEMO_PASSWORD, roles=[StaffRole.DUTY_WORKER])
     _demo_enquiries()
     db.session.commit()
     return "\n".join(
         [
             "Demo data loaded.",
-            f"Staff sign-in: {DEMO_STAFF} / {DEMO_PASSWORD}",
-            f"  authenticator secret (add it to any TOTP app): {DEMO_TOTP_SECRET}",
+            f"Staff password for every demo account: {DEMO_PASSWORD}",
+            f"  authenticator secret for all but the new starter (add it to any TOTP app): {DEMO_TOTP_SECRET}",
+            f"  {DEMO_STAFF} (hub duty worker), {DEMO_MANAGER} (team manager),",
+            f"  {DEMO_ADMIN} (administrator), {DEMO_SPOKE_STAFF} (Coventry spoke only)",
             f"New staff (sets up an authenticator at first sign-in): {DEMO_NEW_STAFF} / {DEMO_PASSWORD}",
         ]
     )

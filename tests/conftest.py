@@ -141,15 +141,64 @@ def demo(app: Flask) -> None:
         load_demo()
 
 
-@pytest.fixture
-def staff_client(app: Flask, demo: None) -> CheckedClient:
-    """A client signed in as the demo duty worker, through the real sign-in pages."""
-    from portal.demo import DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET
+def unused_code(app: Flask, email: str, secret: str) -> str:
+    """A current authenticator code this person has not used yet (codes are accepted once only,
+    so signing the same person in twice within 30 seconds takes the next step's code)."""
+    import time
+
+    from sqlalchemy import select
+
+    from portal.accounts.models import StaffUser
+
+    with app.app_context():
+        last = db.session.scalar(select(StaffUser.last_totp_step).where(StaffUser.email == email)) or 0
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    for moment in (now, now + totp.interval):
+        if int(moment // totp.interval) > last:
+            return totp.at(moment)
+    raise AssertionError("no unused code within the accepted window")
+
+
+def sign_in_staff(app: Flask, email: str) -> CheckedClient:
+    """A client signed in as this demo staff member, through the real sign-in pages."""
+    from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     client: CheckedClient = app.test_client()  # type: ignore[assignment]
-    response = client.submit("/staff/sign-in", {"email": DEMO_STAFF, "password": DEMO_PASSWORD})
+    response = client.submit("/staff/sign-in", {"email": email, "password": DEMO_PASSWORD})
     assert response.headers["Location"].endswith("/staff/sign-in/code")
-    response = client.submit("/staff/sign-in/code", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    response = client.submit("/staff/sign-in/code", {"code": unused_code(app, email, DEMO_TOTP_SECRET)})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
+
+@pytest.fixture
+def staff_client(app: Flask, demo: None) -> CheckedClient:
+    """The demo hub duty worker (duty worker and assessment social worker roles)."""
+    from portal.demo import DEMO_STAFF
+
+    return sign_in_staff(app, DEMO_STAFF)
+
+
+@pytest.fixture
+def manager_client(app: Flask, demo: None) -> CheckedClient:
+    """The demo hub team manager."""
+    from portal.demo import DEMO_MANAGER
+
+    return sign_in_staff(app, DEMO_MANAGER)
+
+
+@pytest.fixture
+def admin_client(app: Flask, demo: None) -> CheckedClient:
+    """The demo administrator (no casework roles)."""
+    from portal.demo import DEMO_ADMIN
+
+    return sign_in_staff(app, DEMO_ADMIN)
+
+
+@pytest.fixture
+def spoke_client(app: Flask, demo: None) -> CheckedClient:
+    """The demo duty worker in Coventry's spoke, who sees Coventry's cases only."""
+    from portal.demo import DEMO_SPOKE_STAFF
+
+    return sign_in_staff(app, DEMO_SPOKE_STAFF)

@@ -10,7 +10,7 @@ def test_demo_data_loads_once(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0
-    assert "Staff sign-in" in first.output
+    assert "Staff password" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert "already" in second.output
 

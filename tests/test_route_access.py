@@ -12,6 +12,11 @@ import pytest
 
 from portal.core.access import access_of, is_known_category
 
+ENQUIRIES = "staff:assessment_worker,duty_worker,team_manager"
+OUTBOX = "staff:administrator,duty_worker"
+CAPS = "staff:administrator,team_manager"
+ADMIN = "staff:administrator"
+
 EXPECTED = {
     "static": "public",
     "agency.start": "public",
@@ -25,17 +30,24 @@ EXPECTED = {
     "adopting.enquiry_sent": "public",
     "accounts.staff_sign_in": "public",
     "accounts.staff_signed_out": "public",
+    "accounts.staff_accept_invitation": "public",
     "accounts.staff_set_up_authenticator": "staff_signing_in",
     "accounts.staff_sign_in_code": "staff_signing_in",
     "accounts.staff_sign_out": "staff",
     "backoffice.home": "staff",
-    "backoffice.list_outbox": "staff",
-    "backoffice.view_outbox_message": "staff",
-    "adopting_staff.list_enquiries": "staff",
-    "adopting_staff.view_enquiry": "staff",
-    "adopting_staff.record_response": "staff",
-    "adopting_staff.close_enquiry": "staff",
-    "agency_staff.edit_cap": "staff",
+    "backoffice.list_outbox": OUTBOX,
+    "backoffice.view_outbox_message": OUTBOX,
+    "adopting_staff.list_enquiries": ENQUIRIES,
+    "adopting_staff.view_enquiry": ENQUIRIES,
+    "adopting_staff.record_response": ENQUIRIES,
+    "adopting_staff.close_enquiry": ENQUIRIES,
+    "agency_staff.edit_cap": CAPS,
+    "staff_admin.list_staff": ADMIN,
+    "staff_admin.invite_staff": ADMIN,
+    "staff_admin.edit_staff": ADMIN,
+    "staff_admin.deactivate_staff": ADMIN,
+    "staff_admin.reactivate_staff": ADMIN,
+    "staff_admin.reset_authenticator": ADMIN,
 }
 
 
@@ -55,10 +67,15 @@ def _urls(app, category):
             yield method, url
 
 
+def _staff_urls(app):
+    for category in sorted({c for c in EXPECTED.values() if c == "staff" or c.startswith("staff:")}):
+        yield from _urls(app, category)
+
+
 def test_staff_routes_turn_away_anonymous_visitors(app, demo):
     client = app.test_client()
     checked = 0
-    for method, url in _urls(app, "staff"):
+    for method, url in _staff_urls(app):
         response = client.open(url, method=method, data={"csrf_token": client.csrf_token("/staff/sign-in")})
         assert response.status_code == 302, (method, url)
         assert "/staff/sign-in" in response.headers["Location"], (method, url)
@@ -71,14 +88,62 @@ def test_half_signed_in_routes_need_a_password_first(app, demo):
     for method, url in _urls(app, "staff_signing_in"):
         response = client.open(url, method=method, data={"csrf_token": client.csrf_token("/staff/sign-in")})
         assert response.status_code == 302
-        assert response.headers["Location"].endswith("/staff/sign-in")
+        assert "/staff/sign-in" in response.headers["Location"]
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/staff/enquiries/not-a-real-id", "/staff/outbox/not-a-real-id", "/staff/authorities/nowhere/step-parent-places"],
+    ["/staff/enquiries/not-a-real-id", "/staff/outbox/not-a-real-id", "/staff/authorities/nowhere/step-parent-places",
+     "/staff/admin/staff/not-a-real-id"],
 )
-def test_staff_asking_for_something_that_does_not_exist_get_404(staff_client, url):
-    response = staff_client.get(url)
+def test_staff_asking_for_something_that_does_not_exist_get_404(app, demo, url):
+    from tests.conftest import sign_in_staff
+
+    # Someone whose roles allow the page, so the 404 is about the object, not the role.
+    from portal.demo import DEMO_ADMIN, DEMO_MANAGER, DEMO_STAFF
+
+    email = DEMO_MANAGER if "authorities" in url else DEMO_ADMIN if "admin" in url else DEMO_STAFF
+    response = sign_in_staff(app, email).get(url)
     assert response.status_code == 404
     assert "Back office" in response.get_data(as_text=True)  # the staff layout
+
+
+def _roles_of(email):
+    from sqlalchemy import select
+
+    from portal.accounts.models import StaffUser
+    from portal.core.db import db
+
+    return set(db.session.scalar(select(StaffUser.roles).where(StaffUser.email == email)))
+
+
+def test_every_role_restricted_route_refuses_staff_without_the_role(app, demo):
+    """Each demo member of staff against every staff route: in if a role matches, 403 if not."""
+    from portal.demo import DEMO_ADMIN, DEMO_MANAGER, DEMO_SPOKE_STAFF, DEMO_STAFF
+    from tests.conftest import sign_in_staff
+
+    refused = allowed = 0
+    for email in (DEMO_STAFF, DEMO_MANAGER, DEMO_ADMIN, DEMO_SPOKE_STAFF):
+        client = sign_in_staff(app, email)
+        with app.app_context():
+            roles = _roles_of(email)
+        for rule in app.url_map.iter_rules():
+            category = EXPECTED[rule.endpoint]
+            if not category.startswith("staff:") or "GET" not in rule.methods or rule.arguments:
+                continue
+            response = client.get(rule.rule)
+            if roles & set(category[6:].split(",")):
+                assert response.status_code == 200, (email, rule.rule)
+                allowed += 1
+            else:
+                assert response.status_code == 403, (email, rule.rule)
+                assert "You cannot see this page" in response.get_data(as_text=True)
+                refused += 1
+    assert refused >= 5 and allowed >= 5
+
+
+def test_role_restricted_posts_refuse_staff_without_the_role(app, demo, staff_client):
+    """The duty worker holds no administrator role: every administrator action is refused."""
+    for method, url in _urls(app, ADMIN):
+        response = staff_client.open(url, method=method, data={"csrf_token": staff_client.csrf_token("/staff/")})
+        assert response.status_code == 403, (method, url)

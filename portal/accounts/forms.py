@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
 from wtforms import PasswordField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from portal.core.forms import STRIP
+from portal.accounts.models import StaffRole
+from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PlainText
 
 
 class StaffSignInForm(FlaskForm):
@@ -42,3 +50,78 @@ class CodeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+ROLE_LABELS = {
+    StaffRole.DUTY_WORKER: _l("Duty worker"),
+    StaffRole.ASSESSMENT_WORKER: _l("Recruitment and assessment social worker"),
+    StaffRole.SUPPORT_WORKER: _l("Adoption support social worker"),
+    StaffRole.FAMILY_FINDER: _l("Family finder"),
+    StaffRole.LETTERBOX_COORDINATOR: _l("Letterbox coordinator"),
+    StaffRole.BIRTH_RELATIVE_WORKER: _l("Birth relative support worker"),
+    StaffRole.TEAM_MANAGER: _l("Team manager"),
+    StaffRole.PERFORMANCE_OFFICER: _l("Performance officer"),
+    StaffRole.ADMINISTRATOR: _l("Administrator"),
+}
+
+HUB = "hub"
+
+
+class StaffDetailsForm(FlaskForm):
+    roles = ChoicesField(
+        _l("Roles"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select every role this person holds."),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired(message=_l("Select at least one role"))],
+    )
+    team = ChoiceField(
+        _l("Team"),
+        widget=GovRadioInput(),
+        description=_l("Hub staff see the whole region. Staff in a council's team see that council's cases only."),
+        validators=[InputRequired(message=_l("Select a team"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def set_teams(self, authorities: list[tuple[str, str]]) -> None:
+        self.team.choices = [SelectChoice(HUB, _l("The hub (whole region)"))] + [
+            SelectChoice(slug, name) for slug, name in authorities
+        ]
+
+
+class InviteStaffForm(StaffDetailsForm):
+    name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[
+            InputRequired(message=_l("Enter their full name")),
+            Length(max=120, message=_l("Full name must be 120 characters or fewer")),
+            PlainText(),
+        ],
+    )
+    email = StringField(
+        _l("Work email address"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[
+            InputRequired(message=_l("Enter their work email address")),
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+    )
+    submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Create a password"),
+        widget=GovPasswordInput(),
+        description=_l("Use at least 8 characters. A long phrase is easier to remember and harder to guess."),
+        validators=[
+            InputRequired(message=_l("Enter a password")),
+            Length(min=8, message=_l("Password must be 8 characters or more")),
+            Length(max=128, message=_l("Password must be 128 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Save password"), widget=GovSubmitInput())

@@ -8,11 +8,12 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from portal.accounts.models import StaffUser
+from portal.accounts.models import StaffRole, StaffUser
 from portal.core import audit
-from portal.core.db import db
+from portal.core.db import db, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
@@ -56,19 +57,33 @@ def check_password(email: str, password: str) -> StaffUser | None:
     """The active staff member with this email and password, or None; the same work either way."""
     user = find_staff_by_email(email)
     try:
-        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
+        _hasher().verify(user.password_hash if user and user.password_hash else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        return None
+    if user is not None and user.password_hash is None:
         return None
     if user is None or not user.active:
         return None
     return user
 
 
-def create_staff(email: str, name: str, password: str, totp_secret: str | None = None) -> StaffUser:
+def create_staff(
+    email: str,
+    name: str,
+    password: str,
+    totp_secret: str | None = None,
+    roles: list[str] | None = None,
+    authority_id: int | None = None,
+) -> StaffUser:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise ValueError("password length")
     user = StaffUser(
-        email=normalise_email(email), name=name, password_hash=hash_password(password), totp_secret=totp_secret
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_password(password),
+        totp_secret=totp_secret,
+        roles=sorted(set(roles or [])),
+        authority_id=authority_id,
     )
     db.session.add(user)
     db.session.flush()
@@ -121,3 +136,100 @@ def confirm_authenticator(user: StaffUser, secret: str, code: str) -> bool:
 def end_sessions(user: StaffUser) -> None:
     """Make every session of this person stop working, including the one in use."""
     user.session_epoch += 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staff administration: invitations, roles and teams, deactivation, lost second factors.
+
+INVITATION_MAX_AGE = 7 * 24 * 3600
+
+
+class LastAdministrator(Exception):
+    """The change would leave the agency with no active administrator."""
+
+
+def _invitations() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="staff-invitation")
+
+
+def list_staff() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))
+
+
+def invite_staff(email: str, name: str, roles: list[str], authority_id: int | None) -> tuple[StaffUser, str]:
+    """Create an invited staff account (no password yet) and give back the invitation token."""
+    user = StaffUser(
+        email=normalise_email(email),
+        name=name,
+        password_hash=None,
+        roles=sorted(set(roles)),
+        authority_id=authority_id,
+        invited_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("staff_invited", "staff_user", user.public_id, roles=user.roles)
+    return user, _invitations().dumps({"id": user.public_id})
+
+
+def staff_from_invitation(token: str) -> StaffUser | None:
+    """The invited person, while the invitation is unexpired and not yet used."""
+    try:
+        data = _invitations().loads(token, max_age=INVITATION_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = find_staff(str(data.get("id", "")))
+    if user is None or not user.active or user.password_hash is not None:
+        return None
+    return user
+
+
+def accept_invitation(user: StaffUser, password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError("password length")
+    user.password_hash = hash_password(password)
+    audit.record("staff_invitation_accepted", "staff_user", user.public_id)
+
+
+def _active_administrators(excluding: StaffUser | None = None) -> int:
+    return sum(
+        1
+        for u in list_staff()
+        if u.active and u.has_role(StaffRole.ADMINISTRATOR) and (excluding is None or u.id != excluding.id)
+    )
+
+
+def change_staff(user: StaffUser, roles: list[str], authority_id: int | None) -> None:
+    if StaffRole.ADMINISTRATOR not in roles and user.has_role(StaffRole.ADMINISTRATOR):
+        if _active_administrators(excluding=user) == 0:
+            raise LastAdministrator()
+    user.roles = sorted(set(roles))
+    user.authority_id = authority_id
+    # A change of role or team takes effect at once: the person signs in again.
+    end_sessions(user)
+    audit.record("staff_changed", "staff_user", user.public_id, roles=user.roles)
+
+
+def deactivate_staff(user: StaffUser) -> None:
+    if user.has_role(StaffRole.ADMINISTRATOR) and _active_administrators(excluding=user) == 0:
+        raise LastAdministrator()
+    user.active = False
+    end_sessions(user)
+    audit.record("staff_deactivated", "staff_user", user.public_id)
+
+
+def reactivate_staff(user: StaffUser) -> None:
+    user.active = True
+    audit.record("staff_reactivated", "staff_user", user.public_id)
+
+
+def reset_second_factor(user: StaffUser) -> None:
+    """A lost phone: the person sets up a new authenticator at their next sign-in."""
+    user.totp_secret = None
+    end_sessions(user)
+    audit.record("staff_second_factor_reset", "staff_user", user.public_id)
+
+
+def scope_of(user: StaffUser) -> int | None:
+    """The authority whose cases this person sees, or None for hub staff, who see the region."""
+    return user.authority_id

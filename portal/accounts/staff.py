@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.accounts import rules
-from portal.accounts.forms import CodeForm, StaffSignInForm
+from portal.accounts.forms import CodeForm, SetPasswordForm, StaffSignInForm
 from portal.accounts.sessions import end_session, start_session
 from portal.core import audit
 from portal.core.access import public, staff, staff_signing_in
@@ -123,3 +123,18 @@ def staff_sign_out() -> Response:
 @public
 def staff_signed_out() -> str:
     return render_template("accounts/staff-signed-out.html")
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def staff_accept_invitation(token: str) -> str | Response:
+    user = rules.staff_from_invitation(token)
+    if user is None:
+        return render_template("accounts/staff-invitation-expired.html"), 404  # type: ignore[return-value]
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        rules.accept_invitation(user, form.password.data)
+        flash(_("Password saved. Now sign in and set up your authenticator app."), "success")
+        return redirect(url_for("accounts.staff_sign_in"))
+    return render_template("accounts/staff-accept-invitation.html", form=form, person=user)

@@ -188,9 +188,14 @@ def close_enquiry(enquiry: Enquiry, seen_version: int | None) -> None:
     audit.record("enquiry_closed", "enquiry", enquiry.public_id)
 
 
-def find_enquiry(public_id: str) -> Enquiry | None:
+def _scoped(query: Select[tuple[Enquiry]], scope: int | None) -> Select[tuple[Enquiry]]:
+    """Spoke staff see their own authority's enquiries only; hub staff (scope None) see the region."""
+    return query if scope is None else query.where(Enquiry.authority_id == scope)
+
+
+def find_enquiry(public_id: str, scope: int | None) -> Enquiry | None:
     return db.session.scalar(
-        select(Enquiry)
+        _scoped(select(Enquiry), scope)
         .where(Enquiry.public_id == public_id)
         .options(selectinload(Enquiry.responses), selectinload(Enquiry.authority))
     )
@@ -206,8 +211,8 @@ class QueueRow:
 ELSEWHERE = "elsewhere"
 
 
-def queue_query(authority_slug: str | None, status: str | None) -> Select[tuple[Enquiry]]:
-    query = select(Enquiry).options(selectinload(Enquiry.authority)).order_by(Enquiry.received_at)
+def queue_query(authority_slug: str | None, status: str | None, scope: int | None) -> Select[tuple[Enquiry]]:
+    query = _scoped(select(Enquiry), scope).options(selectinload(Enquiry.authority)).order_by(Enquiry.received_at)
     if authority_slug == ELSEWHERE:
         query = query.where(Enquiry.authority_id.is_(None))
     elif authority_slug:
@@ -220,9 +225,15 @@ def queue_query(authority_slug: str | None, status: str | None) -> Select[tuple[
 
 
 def queue(
-    authority_slug: str | None, status: str | None, today: date, target_days: int, page: int, per_page: int
+    authority_slug: str | None,
+    status: str | None,
+    today: date,
+    target_days: int,
+    page: int,
+    per_page: int,
+    scope: int | None = None,
 ) -> tuple[list[QueueRow], int]:
-    query = queue_query(authority_slug, status)
+    query = queue_query(authority_slug, status, scope)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     enquiries = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page))
     rows = []
@@ -274,5 +285,8 @@ def step_parent_cap_use(year: int) -> list[CapUse]:
     ]
 
 
-def count_open() -> int:
-    return db.session.scalar(select(func.count(Enquiry.id)).where(Enquiry.status != EnquiryStatus.CLOSED)) or 0
+def count_open(scope: int | None) -> int:
+    query = select(func.count(Enquiry.id)).where(Enquiry.status != EnquiryStatus.CLOSED)
+    if scope is not None:
+        query = query.where(Enquiry.authority_id == scope)
+    return db.session.scalar(query) or 0

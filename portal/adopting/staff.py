@@ -13,13 +13,16 @@ from portal.adopting.presenters import answer_rows, enquiry_data, enquiry_needs,
 from portal.adopting.models import AdoptionType, EnquiryStatus
 from portal.agency.rules import financial_year, get_agency, list_authorities
 from portal.core import audit
-from portal.core.access import staff
+from portal.accounts.models import StaffRole
+from portal.accounts.rules import scope_of
+from portal.core.access import staff_with
 from portal.core.audit import events_for
 from portal.core.timescales import today_london
 
 bp = Blueprint("adopting_staff", __name__, url_prefix="/staff/enquiries")
 
 PER_PAGE = 50
+ENQUIRY_ROLES = [StaffRole.DUTY_WORKER, StaffRole.ASSESSMENT_WORKER, StaffRole.TEAM_MANAGER]
 
 
 def _target_days() -> int:
@@ -35,9 +38,10 @@ def _int_arg(name: str, default: int) -> int:
 
 
 @bp.get("/")
-@staff
+@staff_with(ENQUIRY_ROLES)
 def list_enquiries() -> str:
-    authorities = list_authorities()
+    scope = scope_of(current_user)
+    authorities = [a for a in list_authorities() if scope is None or a.id == scope]
     slugs = {a.slug for a in authorities} | {rules.ELSEWHERE}
     authority = request.args.get("authority") or None
     authority = authority if authority in slugs else None
@@ -46,7 +50,7 @@ def list_enquiries() -> str:
         status = "open"
     page = _int_arg("page", 1)
     today = today_london()
-    rows, total = rules.queue(authority, status, today, _target_days(), page, PER_PAGE)
+    rows, total = rules.queue(authority, status, today, _target_days(), page, PER_PAGE, scope=scope)
     year = financial_year(today)
     audit.record("enquiry_queue_viewed", "enquiry_queue", "all", authority=authority or "", status=status)
     return render_template(
@@ -59,13 +63,18 @@ def list_enquiries() -> str:
         authority=authority,
         status=status,
         caps=rules.step_parent_cap_use(year),
+        editable_caps={
+            a.slug
+            for a in authorities
+            if current_user.has_role(StaffRole.TEAM_MANAGER, StaffRole.ADMINISTRATOR)
+        },
         year=year,
         target_days=_target_days(),
     )
 
 
 def _load(public_id: str) -> rules.Enquiry:
-    enquiry = rules.find_enquiry(public_id)
+    enquiry = rules.find_enquiry(public_id, scope_of(current_user))
     if enquiry is None:
         abort(404)
     return enquiry
@@ -97,7 +106,7 @@ def _render_enquiry(
 
 
 @bp.get("/<public_id>")
-@staff
+@staff_with(ENQUIRY_ROLES)
 def view_enquiry(public_id: str) -> tuple[str, int]:
     enquiry = _load(public_id)
     audit.record("enquiry_viewed", "enquiry", enquiry.public_id)
@@ -112,7 +121,7 @@ def _seen_version(value: str | None) -> int | None:
 
 
 @bp.post("/<public_id>/responses")
-@staff
+@staff_with(ENQUIRY_ROLES)
 def record_response(public_id: str) -> tuple[str, int] | Response:
     enquiry = _load(public_id)
     form = RecordResponseForm()
@@ -125,7 +134,7 @@ def record_response(public_id: str) -> tuple[str, int] | Response:
         )
     except rules.StaleEdit:
         form.kinds.errors = [_("Someone else changed this enquiry while you were working on it. Check it and try again.")]
-        return _render_enquiry(rules.find_enquiry(public_id) or enquiry, respond=form, status=409)
+        return _render_enquiry(rules.find_enquiry(public_id, scope_of(current_user)) or enquiry, respond=form, status=409)
     except rules.NoPlacesLeft:
         form.kinds.errors = [_("Every step-parent assessment place for this year has been given.")]
         return _render_enquiry(enquiry, respond=form, status=409)
@@ -137,7 +146,7 @@ def record_response(public_id: str) -> tuple[str, int] | Response:
 
 
 @bp.post("/<public_id>/close")
-@staff
+@staff_with(ENQUIRY_ROLES)
 def close_enquiry(public_id: str) -> tuple[str, int] | Response:
     enquiry = _load(public_id)
     form = CloseEnquiryForm()

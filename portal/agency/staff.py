@@ -8,17 +8,22 @@ from werkzeug.wrappers import Response
 
 from portal.agency.forms import CapForm
 from portal.agency.rules import caps_for_year, financial_year, find_authority, set_cap
-from portal.core.access import staff
+from flask_login import current_user
+
+from portal.accounts.models import StaffRole
+from portal.accounts.rules import scope_of
+from portal.core.access import staff_with
 from portal.core.timescales import today_london
 
 bp = Blueprint("agency_staff", __name__, url_prefix="/staff/authorities")
 
 
 @bp.route("/<slug>/step-parent-places", methods=["GET", "POST"])
-@staff
+@staff_with([StaffRole.TEAM_MANAGER, StaffRole.ADMINISTRATOR])
 def edit_cap(slug: str) -> str | Response:
     authority = find_authority(slug)
-    if authority is None:
+    scope = scope_of(current_user)
+    if authority is None or (scope is not None and authority.id != scope):
         abort(404)
     year = financial_year(today_london())
     form = CapForm()

@@ -121,9 +121,9 @@ def test_a_place_cannot_be_given_to_other_kinds_of_enquiry(app, staff_client):
     assert response.status_code == 400
 
 
-def test_no_places_left_is_explained(app, staff_client):
+def test_no_places_left_is_explained(app, staff_client, manager_client):
     for slug in ("coventry", "solihull", "warwickshire", "worcestershire"):
-        staff_client.submit(f"/staff/authorities/{slug}/step-parent-places", {"places": "0"})
+        manager_client.submit(f"/staff/authorities/{slug}/step-parent-places", {"places": "0"})
     public_id, _, version = first(app, adoption_type=AdoptionType.STEP_PARENT)
     url = f"/staff/enquiries/{public_id}"
     response = staff_client.submit(f"{url}/responses", {"kinds": ["step_parent_place"], "version": version}, page=url)
@@ -131,7 +131,8 @@ def test_no_places_left_is_explained(app, staff_client):
     assert "Every step-parent assessment place for this year has been given." in response.get_data(as_text=True)
 
 
-def test_changing_an_authoritys_places(app, staff_client):
+def test_changing_an_authoritys_places(app, manager_client):
+    staff_client = manager_client
     url = "/staff/authorities/solihull/step-parent-places"
     assert 'value="3"' in staff_client.get(url).get_data(as_text=True)
     bad = staff_client.submit(url, {"places": "lots"})
