@@ -33,10 +33,14 @@ def _label(labels: dict[Any, Any], value: str) -> str:
     return value
 
 
-def language_name(code: str, other: str) -> str:
+def language_name(code: str, other: str) -> Markup:
+    """The language's name in that language, marked with its lang and dir so it is read aloud right."""
     if code == "other":
-        return other
-    return str(current_app.config["LOCALES"].get(code, {}).get("name", code))
+        return escape(other)
+    meta = current_app.config["LOCALES"].get(code)
+    if meta is None:
+        return escape(code)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(code, meta["dir"], meta["name"])
 
 
 def needs_lines(needs: list[str], interpreter: str, other: str) -> list[str]:
@@ -69,7 +73,7 @@ def answer_rows(data: dict[str, Any], authority: PartnerAuthority | None) -> lis
         AnswerRow(
             "communication",
             _l("Language"),
-            _lines([language_name(data["preferred_language"], data.get("preferred_language_other", ""))]),
+            language_name(data["preferred_language"], data.get("preferred_language_other", "")),
         ),
         AnswerRow("communication", _l("Communication needs"), _lines(needs or [_l("None")])),
     ]

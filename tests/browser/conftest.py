@@ -77,7 +77,9 @@ def require(path: Path, what: str) -> Path:
 
 @pytest.fixture(scope="session")
 def compiled_catalogues() -> None:
-    """Compile translations/*.po, because .mo files are not committed and translators are at work."""
+    """Compile translations/*.po, because .mo files are not committed and translators are at work.
+
+    (The session ``app`` may compile them too; doing it here as well keeps this folder independent.)"""
     result = subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(ROOT / "translations")],
         capture_output=True,
@@ -182,17 +184,41 @@ class StaffMember:
 _staff_numbers = itertools.count(1)
 
 
-def create_staff_member(live_server: LiveServer, name: str = "Browser tester") -> StaffMember:
-    """A new staff account that has set up its authenticator app already."""
-    from portal.accounts.rules import create_staff
+def create_staff_member(
+    live_server: LiveServer, name: str = "Browser tester", roles: list[str] | None = None
+) -> StaffMember:
+    """A new hub staff account that has set up its authenticator app already.
+
+    ``roles`` defaults to the demo duty worker's roles; pass ``all_roles()`` to see every page."""
+    from portal.accounts.rules import create_staff, find_staff_by_email
     from portal.core.db import db
+    from portal.demo import DEMO_STAFF
 
     member = StaffMember(f"browser.{next(_staff_numbers)}@ace.example", STAFF_PASSWORD, pyotp.random_base32())
     with live_server.app.app_context():
-        create_staff(member.email, name, member.password, totp_secret=member.totp_secret)
+        if roles is None:
+            duty_worker = find_staff_by_email(DEMO_STAFF)
+            roles = list(duty_worker.roles) if duty_worker else []
+        create_staff(member.email, name, member.password, totp_secret=member.totp_secret, roles=roles)
         db.session.commit()
         db.session.remove()
     return member
+
+
+def all_roles() -> list[str]:
+    from portal.accounts.models import StaffRole
+
+    return [role.value for role in StaffRole]
+
+
+@pytest.fixture
+def new_staff(live_server: LiveServer) -> Any:
+    """``new_staff(name, roles)`` makes a staff account with its authenticator set up (see above)."""
+
+    def make(name: str = "Browser tester", roles: list[str] | None = None) -> StaffMember:
+        return create_staff_member(live_server, name, roles)
+
+    return make
 
 
 # ---------------------------------------------------------------------------------------------------

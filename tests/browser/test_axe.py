@@ -1,7 +1,9 @@
 """Every page of the portal, in every state and all five languages, checked in Chromium.
 
-One walk per language visits each page state once (public pages, the enquiry journey empty, with
-errors and filled, the staff sign-in and back office) and on each:
+One walk per language visits each page state once (about 50: the public pages, the enquiry journey
+empty, with errors and filled, the 404, 405, 403 and expired-form pages, staff sign-in with its
+authenticator set-up, the enquiry queue and an enquiry, step-parent places, staff accounts and
+invitations, the outbox, signing out) and on each:
 
 - runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules plus best practice) with the portal's real
   Content-Security-Policy in force: axe is added as a Playwright init script, which the CSP does not
@@ -20,6 +22,8 @@ failure in one language or check never hides the others.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import traceback
 from collections.abc import Iterator
@@ -39,6 +43,7 @@ from tests.browser.conftest import (
     LiveServer,
     PageProblems,
     StaffMember,
+    all_roles,
     create_staff_member,
     require,
 )
@@ -50,9 +55,52 @@ AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => n.target.map((t) => Array.isArray(t) ? t.join(" >>> ") : t).join(" ")),
+    nodes: v.nodes.map((n) => ({
+      target: n.target.map((t) => Array.isArray(t) ? t.join(" >>> ") : t).join(" "),
+      html: n.html, summary: n.failureSummary,
+    })),
   }));
 }"""
+
+# One finding is accepted, narrowly: GOV.UK Frontend's own script puts aria-expanded on a radio that
+# reveals a conditional question. ARIA 1.2 does not list aria-expanded for radios, so axe reports
+# aria-allowed-attr (and the Nu checker asks for a role), but GOV.UK keeps it on purpose because
+# screen readers announce it (alphagov/govuk-frontend#979, #2823). Only that exact element and
+# message are let through; anything else under the same rule or message still fails.
+CONDITIONAL_RADIO = re.compile(
+    r'^<input class="govuk-radios__input" [^>]*type="radio"[^>]* '
+    r'aria-controls="conditional-[\w-]+" aria-expanded="(?:true|false)"\s*/?>$'
+)
+AXE_RADIO_SUMMARY = re.compile(r'Fix all of the following:\s+ARIA attribute is not allowed: aria-expanded="(?:true|false)"')
+VNU_RADIO_MESSAGE = "Element “input” is missing required attribute “role”."
+
+
+def _accepted(rule: str, node: dict[str, str]) -> bool:
+    return (
+        rule == "aria-allowed-attr"
+        and CONDITIONAL_RADIO.match(node["html"]) is not None
+        and AXE_RADIO_SUMMARY.fullmatch(node["summary"].strip()) is not None
+    )
+
+
+def _accepted_by_vnu(message: dict[str, Any], html: Path | None) -> bool:
+    """True for the Nu checker's view of the same conditional radio (the start tag the message ends at)."""
+    if html is None or message.get("message") != VNU_RADIO_MESSAGE or "lastLine" not in message:
+        return False
+    line = html.read_text(encoding="utf-8").splitlines()[message["lastLine"] - 1]
+    end = message.get("lastColumn", len(line))
+    start = line.rfind("<input", 0, end)
+    return start >= 0 and CONDITIONAL_RADIO.match(line[start:end]) is not None
+
+
+def _unaccepted(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = []
+    for violation in violations:
+        nodes = [n for n in violation["nodes"] if not _accepted(violation["id"], n)]
+        if nodes:
+            kept.append({**violation, "nodes": nodes})
+    return kept
+
 
 # WCAG 2.5.8 Target Size (Minimum). A target passes when its box is at least 24 by 24 CSS px, or
 # when it is a link inside a sentence (the inline exception), or under the spacing exception: a
@@ -110,6 +158,20 @@ TARGETS = """() => {
   return failures;
 }"""
 
+# The outermost elements that stick out of the viewport sideways, for a reflow failure's message.
+OVERFLOWING = """(width) => {
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width && (r.right > width + 0.5 || r.left < -0.5) && !out.some((o) => o.contains(el))) out.push(el);
+  }
+  return out.slice(0, 5).map((el) => {
+    const r = el.getBoundingClientRect();
+    const cls = typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${cls} spans ${Math.round(r.left)} to ${Math.round(r.right)} px`;
+  });
+}"""
+
 # The pages (by walk name) where reflow and target size are measured, in these languages.
 REPRESENTATIVE = ["start", "about-you-errors", "check-answers", "staff-enquiries"]
 MEASURED_LANGUAGES = ["en", "ur"]
@@ -128,18 +190,22 @@ class Visit:
     problems: list[str]
 
 
-@dataclass
+@dataclass(repr=False)
 class Measure:
     scroll_width: int
+    overflowing: list[str]
     targets: dict[str, list[str]]  # viewport label -> target size failures
 
 
-@dataclass
+@dataclass(repr=False)
 class LanguageWalk:
     lang: str
     visits: list[Visit] = field(default_factory=list)
     measures: dict[str, Measure] = field(default_factory=dict)
     crash: str | None = None
+
+    def __repr__(self) -> str:  # keeps pytest's failure output to the report itself
+        return f"<{self.lang}: {len(self.visits)} page states{', crashed' if self.crash else ''}>"
 
 
 class Walker:
@@ -171,7 +237,7 @@ class Walker:
             self.page.locator(selector).first.click()
 
     def submit(self) -> None:
-        self.click("main form button.govuk-button")
+        self.click("main form button[type=submit]")
 
     # --- checking ----------------------------------------------------------------------------------
 
@@ -186,7 +252,7 @@ class Walker:
         index = len(self.walk.visits) + 1
         html = self.html_dir / f"{self.lang}-{index:02d}-{name}.html"
         html.write_text(page.content(), encoding="utf-8")
-        violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        violations = _unaccepted(page.evaluate(AXE_RUN, AXE_TAGS))
         problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations || []")]
         problems += self.problems.messages
         self.problems.messages.clear()
@@ -200,14 +266,16 @@ class Walker:
         page = self.page
         page.set_viewport_size({"width": NARROW, "height": 800})
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        overflowing = page.evaluate(OVERFLOWING, NARROW) if scroll_width > NARROW else []
         narrow = page.evaluate(TARGETS)
         page.set_viewport_size(DESKTOP)
         wide = page.evaluate(TARGETS)
-        self.walk.measures[name] = Measure(scroll_width, {f"{NARROW} px": narrow, f"{DESKTOP['width']} px": wide})
+        self.walk.measures[name] = Measure(scroll_width, overflowing, {f"{NARROW} px": narrow, f"{DESKTOP['width']} px": wide})
 
     # --- the walk ----------------------------------------------------------------------------------
 
-    def run(self, staff: StaffMember) -> None:
+    def run(self, staff: StaffMember, duty_worker: StaffMember) -> None:
+        """``staff`` holds every role, so sees every back-office page; ``duty_worker`` does not."""
         lang = self.lang
         page = self.page
         self.goto(f"/?lang={lang}")
@@ -290,18 +358,10 @@ class Walker:
         self.record("set-up-authenticator")
         self.submit()
         self.record("set-up-authenticator-errors")
-        self.goto("/staff/sign-in")
-        page.fill("#email", staff.email)
-        page.fill("#password", staff.password)
-        self.submit()
-        self.record("sign-in-code")
-        self.submit()
-        self.record("sign-in-code-errors")
-        page.fill("#code", staff.code())
-        self.submit()
+        self.sign_in(staff, record=True)
         self.record("staff-home")
 
-        # The back office.
+        # Enquiries and step-parent places.
         self.click(".govuk-service-navigation a[href$='/staff/enquiries/']")
         self.record("staff-enquiries")
         page.select_option("#filter-authority", authority)
@@ -318,14 +378,69 @@ class Walker:
         page.fill("#places", "")
         self.submit()
         self.record("step-parent-places-errors")
+
+        # Staff accounts: the list, an invitation (empty, with errors, sent) and one person's page.
+        self.click(".govuk-service-navigation a[href$='/staff/admin/staff/']")
+        self.record("staff-accounts")
+        self.click("main a[href$='/staff/admin/staff/invite']")
+        self.record("invite-staff")
+        self.submit()
+        self.record("invite-staff-errors")
+        page.fill("#name", f"Invited {lang}")
+        page.fill("#email", f"invited.{lang}@ace.example")
+        page.check("input[name=roles][value=duty_worker]")
+        page.check("input[name=team][value=hub]")
+        self.submit()
+        self.record("staff-accounts-invited")
+        self.click(f"main table a:text-is('Invited {lang}')")
+        self.record("edit-staff")
+        for box in page.locator("input[name=roles]:checked").all():
+            box.uncheck()
+        self.click("main form button[type=submit]")
+        self.record("edit-staff-errors")
+
+        # The outbox: this enquiry's email in this language, then the invitation (in English).
         self.click(".govuk-service-navigation a[href$='/staff/outbox']")
         self.record("outbox")
-        self.click("main table a")
+        self.click(f"main table a[lang='{lang}']")
         self.record("outbox-message")
+        self.goto("/staff/outbox")
+        self.click("main table a")
+        invitation = re.search(r"https?://\S+/staff/invitations/\S+", page.locator("pre").inner_text())
+        assert invitation, "the newest email is not the invitation just sent"
+
         self.goto("/staff/enquiries/no-such-enquiry")
         self.record("staff-not-found", status=404)
+        self.goto("/staff/sign-out")
+        self.record("staff-method-not-allowed", status=405)
         self.click("footer form button")
         self.record("signed-out")
+
+        # The invited person sets a password; a broken invitation link.
+        page.goto(invitation.group(0))
+        self.record("accept-invitation")
+        self.submit()
+        self.record("accept-invitation-errors")
+        self.goto("/staff/invitations/not-a-real-invitation")
+        self.record("invitation-expired", status=404)
+
+        # Staff without the administrator role asking for an administrator's page.
+        self.sign_in(duty_worker)
+        self.goto("/staff/admin/staff/")
+        self.record("staff-forbidden", status=403)
+
+    def sign_in(self, member: StaffMember, record: bool = False) -> None:
+        page = self.page
+        self.goto("/staff/sign-in")
+        page.fill("#email", member.email)
+        page.fill("#password", member.password)
+        self.submit()
+        if record:
+            self.record("sign-in-code")
+            self.submit()
+            self.record("sign-in-code-errors")
+        page.fill("#code", member.code())
+        self.submit()
 
 
 @pytest.fixture(scope="module")
@@ -343,7 +458,9 @@ def walks(
         context.add_init_script(path=str(AXE))
         page = context.new_page()
         try:
-            Walker(page, live_server, lang, html_dir, walk).run(create_staff_member(live_server))
+            Walker(page, live_server, lang, html_dir, walk).run(
+                create_staff_member(live_server, f"Tester {lang}", all_roles()), create_staff_member(live_server)
+            )
         except Exception:
             walk.crash = f"the walk stopped at {page.url}:\n{traceback.format_exc()}"
         finally:
@@ -355,7 +472,7 @@ def _report_visit(visit: Visit) -> list[str]:
     lines = [f"{visit.lang} {visit.name} ({visit.url}):"]
     for v in visit.violations:
         lines.append(f"  axe {v['id']} [{v['impact']}] {v['help']}")
-        lines += [f"      {target}" for target in v["nodes"]]
+        lines += [f"      {node['target']}    {node['html'][:160]}" for node in v["nodes"]]
     lines += [f"  {problem}" for problem in visit.problems]
     return lines
 
@@ -370,7 +487,7 @@ def test_every_page_state_passes_axe(walks: dict[str, LanguageWalk], lang: str) 
     if walk.crash:
         report.append(walk.crash)
     assert not report, f"{len(walk.visits)} page states checked in {lang}:\n" + "\n".join(report)
-    assert len(walk.visits) >= 40
+    assert len(walk.visits) >= 50
 
 
 @pytest.mark.parametrize("lang", MEASURED_LANGUAGES)
@@ -380,7 +497,7 @@ def test_reflows_at_320_px_without_horizontal_scrolling(walks: dict[str, Languag
     assert measure is not None, f"{name} was not reached in {lang}: {walks[lang].crash}"
     assert measure.scroll_width <= NARROW, (
         f"{lang} {name}: the page is {measure.scroll_width} px wide at a {NARROW} px viewport, "
-        "so it scrolls sideways (WCAG 1.4.10 Reflow)"
+        "so it scrolls sideways (WCAG 1.4.10 Reflow). Sticking out: " + "; ".join(measure.overflowing)
     )
 
 
@@ -395,6 +512,8 @@ def test_targets_are_big_enough_or_spaced(walks: dict[str, LanguageWalk], lang: 
 
 def test_every_saved_page_is_valid_html(walks: dict[str, LanguageWalk]) -> None:
     require(VNU, "the Nu HTML checker (vnu-jar; run npm ci in frontend/)")
+    if shutil.which("java") is None:
+        pytest.fail("Java is missing: the Nu HTML checker needs it (default-jre-headless)", pytrace=False)
     files = [str(visit.html) for walk in walks.values() for visit in walk.visits]
     assert files, "no pages were saved"
     result = subprocess.run(
@@ -405,7 +524,13 @@ def test_every_saved_page_is_valid_html(walks: dict[str, LanguageWalk]) -> None:
         timeout=300,
     )
     assert result.returncode == 0, f"vnu.jar did not run:\n{result.stderr}"
-    messages = [m for m in json.loads(result.stdout)["messages"] if m.get("type") == "error" or m.get("subType") == "fatal"]
+    by_name = {Path(f).name: Path(f) for f in files}
+    messages = [
+        m
+        for m in json.loads(result.stdout)["messages"]
+        if (m.get("type") == "error" or m.get("subType") == "fatal")
+        and not _accepted_by_vnu(m, by_name.get(Path(m.get("url", "")).name))
+    ]
     report = [
         f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:120]}]"
         for m in messages
