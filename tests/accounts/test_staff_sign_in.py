@@ -162,3 +162,14 @@ def test_every_form_post_is_rate_limited_but_reading_is_not(app, client, demo, m
         assert all(client.get("/adopt/enquiry/about-you").status_code == 200 for _ in range(10))
     finally:
         limiter.reset()
+
+
+def test_session_fixation_a_cookie_from_before_sign_in_grants_nothing(app, client, demo):
+    client.submit("/staff/sign-in", {"email": DEMO_STAFF, "password": DEMO_PASSWORD})
+    before = client.get_cookie(app.config["SESSION_COOKIE_NAME"], domain="portal.test").value
+    client.submit("/staff/sign-in/code", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+    after = client.get_cookie(app.config["SESSION_COOKIE_NAME"], domain="portal.test").value
+    assert before != after
+    planted = app.test_client()
+    planted.set_cookie(app.config["SESSION_COOKIE_NAME"], before, domain="portal.test")
+    assert planted.get("/staff/").status_code == 302
