@@ -31,6 +31,8 @@ EXPECTED = {
     "accounts.staff_sign_in": "public",
     "accounts.staff_signed_out": "public",
     "accounts.staff_accept_invitation": "public",
+    "accounts_sso.sign_in": "public",
+    "accounts_sso.finish_sign_in": "public",
     "accounts.staff_set_up_authenticator": "staff_signing_in",
     "accounts.staff_sign_in_code": "staff_signing_in",
     "accounts.staff_sign_out": "staff",

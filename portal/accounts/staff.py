@@ -26,7 +26,7 @@ def _sign_in_limit() -> str:
     return str(current_app.config["SIGN_IN_LIMIT"])
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     # Only our own staff pages: never an address on another site.
     if target and target.startswith("/staff") and not target.startswith("//") and "\\" not in target:
         return target
@@ -41,17 +41,23 @@ def staff_sign_in() -> str | Response:
     if form.validate_on_submit():
         user = rules.check_password(form.email.data, form.password.data)
         if user is not None:
-            pending: dict[str, Any] = {"id": user.public_id, "next": _safe_next(request.args.get("next"))}
-            if not user.totp_secret:
-                pending["secret"] = rules.new_totp_secret()
-            session["pending_staff"] = pending
             audit.record("staff_password_accepted", "staff_user", user.public_id)
-            if "secret" in pending:
-                return redirect(url_for("accounts.staff_set_up_authenticator"))
-            return redirect(url_for("accounts.staff_sign_in_code"))
+            return begin_second_factor(user, request.args.get("next"))
         # The same words whether or not the address has an account.
         form.email.errors = [_("Enter a correct email address and password")]
     return render_template("accounts/staff-sign-in.html", form=form)
+
+
+def begin_second_factor(user: rules.StaffUser, target: str | None) -> Response:
+    """The first factor (password or single sign-on) is done: ask for the authenticator code, or
+    have the person set up an authenticator if they have none yet."""
+    pending: dict[str, Any] = {"id": user.public_id, "next": safe_next(target)}
+    if not user.totp_secret:
+        pending["secret"] = rules.new_totp_secret()
+    session["pending_staff"] = pending
+    if "secret" in pending:
+        return redirect(url_for("accounts.staff_set_up_authenticator"))
+    return redirect(url_for("accounts.staff_sign_in_code"))
 
 
 def _pending_user() -> rules.StaffUser | None:
