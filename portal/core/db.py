@@ -102,8 +102,22 @@ def _only_audit_changes() -> bool:
     )
 
 
+def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    # The embedded default has web requests and the outbox worker writing at once: write-ahead
+    # logging lets readers carry on during a write, and the busy timeout makes a writer wait its
+    # turn instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _tune_sqlite)
 
     @app.after_request
     def commit_once(response: Response) -> Response:
