@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.accounts.public import bp as accounts_public_bp
     from portal.accounts.sso import bp as accounts_sso_bp
     from portal.accounts.staff import bp as accounts_bp
+    from portal.accounts.staff_invites import bp as public_invites_bp
     from portal.adopting.public import bp as adopting_public_bp
     from portal.adopting.staff import bp as adopting_staff_bp
     from portal.agency.public import bp as agency_public_bp
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         accounts_public_bp,
         accounts_sso_bp,
         staff_admin_bp,
+        public_invites_bp,
         backoffice_bp,
         adopting_staff_bp,
         agency_staff_bp,

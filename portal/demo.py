@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.accounts.models import StaffRole
+from portal.accounts.public_demo import DemoRefused, load_public_demo
 from portal.accounts.rules import create_staff
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.models import Agency
@@ -34,8 +35,7 @@ FIRST = ["Amira", "Ben", "Chloe", "Dylan", "Ewa", "Farhan", "Grace", "Harpreet",
 LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Kowalski", "Singh", "Jones", "Mensah", "Patel", "Hughes", "Nowak"]
 
 
-class DemoRefused(RuntimeError):
-    pass
+__all__ = ["DemoRefused", "load_demo"]
 
 
 def load_demo() -> str:
@@ -69,6 +69,7 @@ def load_demo() -> str:
         create_staff(email, name, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET, roles=roles, authority_id=authority)
     create_staff(DEMO_NEW_STAFF, "Demo new starter", DEMO_PASSWORD, roles=[StaffRole.DUTY_WORKER])
     _demo_enquiries()
+    public_accounts = load_public_demo()
     db.session.commit()
     return "\n".join(
         [
@@ -78,6 +79,7 @@ def load_demo() -> str:
             f"  {DEMO_STAFF} (hub duty worker), {DEMO_MANAGER} (team manager),",
             f"  {DEMO_ADMIN} (administrator), {DEMO_SPOKE_STAFF} (Coventry spoke only)",
             f"New staff (sets up an authenticator at first sign-in): {DEMO_NEW_STAFF} / {DEMO_PASSWORD}",
+            public_accounts,
         ]
     )
 

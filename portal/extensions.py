@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -19,6 +21,10 @@ migrate = Migrate()
 def _form_post_limit() -> str:
     return str(current_app.config["FORM_POST_LIMIT"])
 
+
+# Flask-Limiter names the client's address when a limit is hit; addresses are personal data, so
+# only its warnings and errors are logged.
+logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 limiter = Limiter(
     key_func=get_remote_address,

@@ -16,6 +16,7 @@ ENQUIRIES = "staff:assessment_worker,duty_worker,team_manager"
 OUTBOX = "staff:administrator,duty_worker"
 CAPS = "staff:administrator,team_manager"
 ADMIN = "staff:administrator"
+INVITING = "staff:administrator,birth_relative_worker,letterbox_coordinator,support_worker"
 
 EXPECTED = {
     "static": "public",
@@ -31,6 +32,24 @@ EXPECTED = {
     "accounts.staff_sign_in": "public",
     "accounts.staff_signed_out": "public",
     "accounts.staff_accept_invitation": "public",
+    "accounts_public.register": "public",
+    "accounts_public.confirm_email": "public",
+    "accounts_public.sign_in": "public",
+    "accounts_public.request_password_reset": "public",
+    "accounts_public.reset_password": "public",
+    "accounts_public.accept_invitation": "public",
+    "accounts_public.confirm_email_change": "public",
+    "accounts_public.signed_out": "public",
+    "accounts_public.sign_in_code": "account_signing_in",
+    "accounts_public.send_new_code": "account_signing_in",
+    "accounts_public.view_account": "account",
+    "accounts_public.change_details": "account",
+    "accounts_public.change_email": "account",
+    "accounts_public.set_up_authenticator": "account",
+    "accounts_public.remove_authenticator": "account",
+    "accounts_public.keep_signed_in": "account",
+    "accounts_public.sign_out": "account",
+    "accounts_public.sign_out_everywhere": "account",
     "accounts_sso.sign_in": "public",
     "accounts_sso.finish_sign_in": "public",
     "accounts.staff_set_up_authenticator": "staff_signing_in",
@@ -44,6 +63,7 @@ EXPECTED = {
     "adopting_staff.record_response": ENQUIRIES,
     "adopting_staff.close_enquiry": ENQUIRIES,
     "agency_staff.edit_cap": CAPS,
+    "public_invites.invite_person": INVITING,
     "staff_admin.list_staff": ADMIN,
     "staff_admin.invite_staff": ADMIN,
     "staff_admin.edit_staff": ADMIN,
@@ -149,3 +169,35 @@ def test_role_restricted_posts_refuse_staff_without_the_role(app, demo, staff_cl
     for method, url in _urls(app, ADMIN):
         response = staff_client.open(url, method=method, data={"csrf_token": staff_client.csrf_token("/staff/")})
         assert response.status_code == 403, (method, url)
+
+
+def test_account_routes_send_anonymous_visitors_to_sign_in_and_staff_away(app, demo, staff_client):
+    anonymous = app.test_client()
+    checked = 0
+    for method, url in _urls(app, "account"):
+        token = anonymous.csrf_token("/account/sign-in")
+        response = anonymous.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 302, (method, url)
+        assert "/account/sign-in" in response.headers["Location"]
+        staff_response = staff_client.open(url, method=method, data={"csrf_token": staff_client.csrf_token("/staff/")})
+        assert staff_response.status_code == 404, (method, url)
+        checked += 1
+    assert checked >= 8
+    for method, url in _urls(app, "account_signing_in"):
+        response = anonymous.open(url, method=method, data={"csrf_token": anonymous.csrf_token("/account/sign-in")})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/account/sign-in")
+
+
+def test_public_account_holders_cannot_reach_staff_pages(app, demo):
+    """A signed-in member of the public is no member of staff: every staff page is a 404."""
+    from tests.accounts.public_support import make_account, sign_in
+
+    make_account(app, email="someone@example.com")
+    person = sign_in(app, email="someone@example.com")
+    checked = 0
+    for method, url in _staff_urls(app):
+        response = person.open(url, method=method, data={"csrf_token": person.csrf_token("/account/")})
+        assert response.status_code == 404, (method, url)
+        checked += 1
+    assert checked >= 10

@@ -11,10 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.accounts.models import StaffRole
-from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PlainText
+from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PhoneNumber, PlainText
 
 
 class StaffSignInForm(FlaskForm):
@@ -125,3 +125,47 @@ class SetPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Save password"), widget=GovSubmitInput())
+
+
+class InvitePersonForm(FlaskForm):
+    """Staff make an account for someone who cannot or would rather not register themselves."""
+
+    name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[
+            InputRequired(message=_l("Enter their full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            PlainText(),
+        ],
+    )
+    email = StringField(
+        _l("Email address (optional)"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[
+            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+    )
+    phone = StringField(
+        _l("Mobile phone number (optional)"),
+        widget=GovTextInput(),
+        description=_l("We send the invitation by text message when there is no email address."),
+        filters=STRIP,
+        validators=[
+            Length(max=40, message=_l("Phone number must be 40 characters or fewer")),
+            PhoneNumber(message=_l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")),
+        ],
+    )
+    language = ChoiceField(
+        _l("Which language should the invitation be in?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message=_l("Select the language for the invitation"))],
+    )
+    submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
+
+    def validate_phone(self, field: StringField) -> None:
+        if not field.data and not self.email.data:
+            raise ValidationError(str(_l("Enter an email address or a mobile phone number")))

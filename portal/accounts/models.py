@@ -83,6 +83,8 @@ class PublicUser(db.Model):
     interpreter_language: Mapped[str] = mapped_column(String(100), default="")
     communication_other: Mapped[str] = mapped_column(Text, default="")
     contact_preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Safe times or ways to reach the person (some live with people who must not know).
+    contact_note: Mapped[str] = mapped_column(Text, default="")
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     last_totp_step: Mapped[int] = mapped_column(default=0)
     session_epoch: Mapped[int] = mapped_column(default=0)

@@ -36,7 +36,7 @@ def view_outbox_message(public_id: str) -> str:
     if message is None:
         abort(404)
     audit.record("outbox_message_viewed", "outbox_message", message.public_id)
-    return render_template("backoffice/outbox-message.html", message=message)
+    return render_template("backoffice/outbox-message.html", message=message, body=outbox.body_for_staff(message))
 
 
 @bp.app_context_processor
@@ -52,6 +52,10 @@ def staff_navigation() -> dict[str, object]:
         items.append(("adopting_staff.list_enquiries", _l("Enquiries"), endpoint.startswith("adopting_staff.")))
     if current_user.has_role(*OUTBOX_ROLES):
         items.append(("backoffice.list_outbox", _l("Outbox"), "outbox" in endpoint))
+    from portal.accounts.staff_invites import INVITING_ROLES
+
+    if current_user.has_role(*INVITING_ROLES):
+        items.append(("public_invites.invite_person", _l("Make an account"), endpoint.startswith("public_invites.")))
     if current_user.has_role(StaffRole.ADMINISTRATOR):
         items.append(("staff_admin.list_staff", _l("Staff accounts"), endpoint.startswith("staff_admin.")))
     return {

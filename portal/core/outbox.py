@@ -133,6 +133,29 @@ def recent(limit: int = 50, status: str | None = None) -> list[OutboxMessage]:
     return list(db.session.scalars(query.limit(limit)))
 
 
+# Emails whose body works like a password: a sign-in code, or a link that confirms, resets or
+# accepts. In production staff never see these bodies, so nobody with outbox access can take over
+# an account; in the embedded demo the outbox is the only way to read them, so they are shown.
+CARRIES_SECRETS = frozenset(
+    {
+        "account-change-email",
+        "account-confirm-email",
+        "account-invitation",
+        "account-invitation-sms",
+        "account-reset-password",
+        "account-sign-in-code",
+        "staff-invitation",
+    }
+)
+
+
+def body_for_staff(message: OutboxMessage) -> str | None:
+    """The body as staff may read it, or None when it must stay hidden."""
+    if message.template in CARRIES_SECRETS and current_app.config["PORTAL_ENV"] == "production":
+        return None
+    return message.body
+
+
 def find(public_id: str) -> OutboxMessage | None:
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.public_id == public_id))
 

@@ -98,3 +98,21 @@ def test_outbox_message_page_shows_the_failure(app, admin_client):
     assert "Sent" not in summary
     assert summary_of(admin_client, ids["sent"])["Status"] == "Sent"
     assert "Sent" in summary_of(admin_client, ids["sent"])
+
+
+def test_in_production_staff_never_see_a_code_or_a_secret_link(app, staff_client, monkeypatch):
+    from sqlalchemy import select
+
+    from portal.core.db import db
+    from portal.core.outbox import OutboxMessage, queue_email
+
+    with app.test_request_context():
+        queue_email("someone@example.com", "staff-invitation", "en", link="http://portal.test/staff/invitations/SECRET-TOKEN")
+        db.session.commit()
+        public_id = db.session.scalar(select(OutboxMessage.public_id).where(OutboxMessage.template == "staff-invitation"))
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
+    text = staff_client.get(f"/staff/outbox/{public_id}").get_data(as_text=True)
+    assert "SECRET-TOKEN" not in text
+    assert "so it is not shown" in text
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "development")
+    assert "SECRET-TOKEN" in staff_client.get(f"/staff/outbox/{public_id}").get_data(as_text=True)

@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('interpreter_language', sa.String(length=100), nullable=False),
     sa.Column('communication_other', sa.Text(), nullable=False),
     sa.Column('contact_preferences', sa.JSON(), nullable=False),
+    sa.Column('contact_note', sa.Text(), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
     sa.Column('last_totp_step', sa.Integer(), nullable=False),
     sa.Column('session_epoch', sa.Integer(), nullable=False),
