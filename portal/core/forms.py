@@ -16,14 +16,19 @@ from wtforms.validators import InputRequired, ValidationError
 # unassigned code points and the invisible direction overrides used to disguise text are not.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
 _BIDI_OVERRIDES = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+_REPLACEMENT = "\ufffd"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def clean_text(value: Any) -> Any:
-    """Normalise typed text: NFC form, trimmed, and CRLF turned into LF."""
+    """Normalise typed text: NFC form, trimmed, CRLF turned into LF, and control characters (which
+    cannot be shown back in a page) turned into U+FFFD so the checks below can name the problem."""
     if not isinstance(value, str):
         return value
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    return "".join(
+        "\ufffd" if unicodedata.category(c) == "Cc" and c not in "\n\t" else c for c in value
+    )
 
 
 class PlainText:
@@ -36,7 +41,7 @@ class PlainText:
         for char in field.data or "":
             if self.multiline and char in "\n\t":
                 continue
-            if char in _BIDI_OVERRIDES or unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            if char in _BIDI_OVERRIDES or char == _REPLACEMENT or unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
                 raise ValidationError(str(_l("Remove any unusual or invisible characters")))
 
 
@@ -46,7 +51,7 @@ class EmailAddress:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         value = field.data or ""
-        if value and not EMAIL_PATTERN.match(value):
+        if value and (not EMAIL_PATTERN.match(value) or _REPLACEMENT in value):
             raise ValidationError(str(self.message))
 
 
