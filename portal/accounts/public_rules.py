@@ -29,9 +29,9 @@ from portal.accounts.models import OneTimeCode, PublicUser, StaffUser
 from portal.accounts.rules import (
     MAX_PASSWORD,
     MIN_PASSWORD,
-    _dummy_hash,
-    _hasher,
-    _matching_step,
+    dummy_hash,
+    password_hasher,
+    verify_code,
     hash_password,
     normalise_email,
 )
@@ -120,14 +120,14 @@ def check_password(email: str, password: str) -> PublicUser | None:
     """The active account with this email address and password, or None: the same work either way,
     so how long the answer takes says nothing about whether the address has an account."""
     user = find_by_email(email)
-    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    stored = user.password_hash if user is not None and user.password_hash else dummy_hash()
     try:
-        _hasher().verify(stored, password)
+        password_hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or user.password_hash is None or not user.active:
         return None
-    if _hasher().check_needs_rehash(user.password_hash):
+    if password_hasher().check_needs_rehash(user.password_hash):
         # Stronger hashing settings take effect as people sign in.
         user.password_hash = hash_password(password)
     return user
@@ -136,7 +136,7 @@ def check_password(email: str, password: str) -> PublicUser | None:
 def password_matches(user: PublicUser, password: str) -> bool:
     """For asking a signed-in person for their password again before a sensitive change."""
     try:
-        return bool(user.password_hash) and _hasher().verify(str(user.password_hash), password)
+        return bool(user.password_hash) and password_hasher().verify(str(user.password_hash), password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -330,14 +330,7 @@ def _discard_codes(user: PublicUser) -> None:
 
 def check_authenticator_code(user: PublicUser, code: str, secret: str | None = None) -> bool:
     """True for a current code from the app that has not been used before."""
-    secret = secret or user.totp_secret
-    if not secret:
-        return False
-    step = _matching_step(secret, code)
-    if step is None or step <= user.last_totp_step:
-        return False
-    user.last_totp_step = step
-    return True
+    return verify_code(user, code, secret=secret)
 
 
 def set_up_authenticator(user: PublicUser, secret: str, code: str) -> bool:

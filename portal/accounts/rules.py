@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from portal.accounts.models import StaffRole, StaffUser
+from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.core import audit
 from portal.core.db import db, utcnow
 
@@ -19,24 +19,24 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 
 
-def _hasher() -> PasswordHasher:
+def password_hasher() -> PasswordHasher:
     # Tests run with cheaper parameters; production uses argon2-cffi's argon2id defaults.
     params = current_app.config.get("ARGON2_PARAMS") or {}
     return PasswordHasher(**params)
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return password_hasher().hash(password)
 
 
-_DUMMY_HASH: dict[str, str] = {}
+_DUMMY_HASHES: dict[str, str] = {}
 
 
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     key = repr(current_app.config.get("ARGON2_PARAMS"))
-    if key not in _DUMMY_HASH:
-        _DUMMY_HASH[key] = hash_password("not a real password, used to even out timing")
-    return _DUMMY_HASH[key]
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hash_password("not a real password, used to even out timing")
+    return _DUMMY_HASHES[key]
 
 
 def normalise_email(email: str) -> str:
@@ -57,7 +57,7 @@ def check_password(email: str, password: str) -> StaffUser | None:
     """The active staff member with this email and password, or None; the same work either way."""
     user = find_staff_by_email(email)
     try:
-        _hasher().verify(user.password_hash if user and user.password_hash else _dummy_hash(), password)
+        password_hasher().verify(user.password_hash if user and user.password_hash else dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is not None and user.password_hash is None:
@@ -113,8 +113,9 @@ def _matching_step(secret: str, code: str, now: float | None = None) -> int | No
     return None
 
 
-def verify_code(user: StaffUser, code: str, secret: str | None = None) -> bool:
-    """True for a current code not used before; a code is accepted once only."""
+def verify_code(user: StaffUser | PublicUser, code: str, secret: str | None = None) -> bool:
+    """True for a current authenticator code not used before: a code is accepted once only.
+    Staff and public accounts keep their secret and last-used step in the same two fields."""
     secret = secret or user.totp_secret
     if not secret:
         return False
