@@ -17,10 +17,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import Field, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.accounts.public_rules import ContactMethod, PasswordProblem, password_problem
-from portal.core.communication import need_choices
+from portal.core.communication import CommunicationNeedsFields
 from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PlainText
 
 EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
@@ -170,7 +170,7 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, meta["name"]) for code, meta in current_app.config["LOCALES"].items()]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CommunicationNeedsFields):
     name = StringField(
         _l("Your name"),
         widget=GovTextInput(),
@@ -186,25 +186,6 @@ class ProfileForm(FlaskForm):
         widget=GovRadioInput(),
         description=_l("We will use it for these pages and for every email we send you."),
         validators=[InputRequired(message=_l("Select the language you would like us to use"))],
-    )
-    communication_needs = ChoicesField(
-        _l("Do you need us to communicate with you in a particular way?"),
-        widget=GovCheckboxesInput(),
-        description=_l("Select all that apply, or leave blank if you do not need anything."),
-        choices=need_choices(),
-        validators=[Optional()],
-    )
-    interpreter_language = StringField(
-        _l("Which language should the interpreter speak?"),
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
-    )
-    communication_other = TextAreaField(
-        _l("Tell us what you need"),
-        widget=GovTextArea(),
-        filters=STRIP,
-        validators=[Length(max=1000, message=_l("Answer must be 1000 characters or fewer")), PlainText(multiline=True)],
     )
     contact_methods = ChoicesField(
         _l("How can we contact you?"),
@@ -226,10 +207,4 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.preferred_language.choices = language_choices()
 
-    def validate_interpreter_language(self, field: StringField) -> None:
-        if "interpreter" in (self.communication_needs.data or []) and not field.data:
-            raise ValidationError(str(_l("Enter the language the interpreter should speak")))
 
-    def validate_communication_other(self, field: TextAreaField) -> None:
-        if "other" in (self.communication_needs.data or []) and not field.data:
-            raise ValidationError(str(_l("Tell us what you need")))

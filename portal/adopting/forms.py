@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.adopting.models import AdoptionType, EnquirySource, EnquiryWant, ResponseKind
-from portal.core.communication import need_choices
+from portal.core.communication import CommunicationNeedsFields
 from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PhoneNumber, PlainText
 
 ADOPTION_TYPE_LABELS = {
@@ -139,7 +139,10 @@ class YourEnquiryForm(FlaskForm):
             raise_required(_l("Tell us where you heard about us"))
 
 
-class CommunicationForm(FlaskForm):
+class CommunicationForm(CommunicationNeedsFields):
+    """Language first, then the communication needs every form asks the same way."""
+
+
     preferred_language = ChoiceField(
         _l("Which language would you like us to use?"),
         widget=GovRadioInput(),
@@ -151,38 +154,11 @@ class CommunicationForm(FlaskForm):
         filters=STRIP,
         validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
     )
-    communication_needs = ChoicesField(
-        _l("Do you need us to communicate with you in a particular way?"),
-        widget=GovCheckboxesInput(),
-        description=_l("Select all that apply, or leave blank if you do not need anything."),
-        choices=need_choices(),
-        validators=[Optional()],
-    )
-    interpreter_language = StringField(
-        _l("Which language should the interpreter speak?"),
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
-    )
-    communication_other = TextAreaField(
-        _l("Tell us what you need"),
-        widget=GovTextArea(),
-        filters=STRIP,
-        validators=[Length(max=1000, message=_l("Answer must be 1000 characters or fewer")), PlainText(multiline=True)],
-    )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
     def validate_preferred_language_other(self, field: StringField) -> None:
         if self.preferred_language.data == "other" and not field.data:
             raise_required(_l("Enter the language you would like us to use"))
-
-    def validate_interpreter_language(self, field: StringField) -> None:
-        if "interpreter" in (self.communication_needs.data or []) and not field.data:
-            raise_required(_l("Enter the language the interpreter should speak"))
-
-    def validate_communication_other(self, field: TextAreaField) -> None:
-        if "other" in (self.communication_needs.data or []) and not field.data:
-            raise_required(_l("Tell us what you need"))
 
 
 class SendEnquiryForm(FlaskForm):

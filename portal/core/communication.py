@@ -9,7 +9,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextArea, GovTextInput
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from portal.core.forms import STRIP, ChoicesField, PlainText
 
 
 class CommunicationNeed(StrEnum):
@@ -42,3 +48,36 @@ def language_choices(locales: dict[str, dict[str, str]]) -> list[SelectChoice]:
     choices = [SelectChoice(code, meta["name"]) for code, meta in locales.items()]
     choices.append(SelectChoice("other", _l("Another language")))
     return choices
+
+
+class CommunicationNeedsFields(FlaskForm):
+    """The communication-needs questions, asked the same way wherever they are asked (the enquiry
+    form, the account profile), so staff always see the same answers."""
+
+    communication_needs = ChoicesField(
+        _l("Do you need us to communicate with you in a particular way?"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply, or leave blank if you do not need anything."),
+        choices=need_choices(),
+        validators=[Optional()],
+    )
+    interpreter_language = StringField(
+        _l("Which language should the interpreter speak?"),
+        widget=GovTextInput(),
+        filters=STRIP,
+        validators=[Length(max=100, message=_l("Language must be 100 characters or fewer")), PlainText()],
+    )
+    communication_other = TextAreaField(
+        _l("Tell us what you need"),
+        widget=GovTextArea(),
+        filters=STRIP,
+        validators=[Length(max=1000, message=_l("Answer must be 1000 characters or fewer")), PlainText(multiline=True)],
+    )
+
+    def validate_interpreter_language(self, field: StringField) -> None:
+        if CommunicationNeed.INTERPRETER in (self.communication_needs.data or []) and not field.data:
+            raise ValidationError(str(_l("Enter the language the interpreter should speak")))
+
+    def validate_communication_other(self, field: TextAreaField) -> None:
+        if CommunicationNeed.OTHER in (self.communication_needs.data or []) and not field.data:
+            raise ValidationError(str(_l("Tell us what you need")))

@@ -92,7 +92,7 @@ def queue_email(recipient: str, template: str, locale: str, **context: object) -
     env = current_app.jinja_env
     with force_locale(locale):
         module = env.get_template(f"emails/{template}.txt").make_module(dict(context))
-        subject = str(getattr(module, "subject")).strip()
+        subject = str(module.subject).strip()
         body = str(module).strip() + "\n"
     message = OutboxMessage(
         recipient=recipient,

@@ -134,7 +134,6 @@ def test_other_errors_have_their_own_pages(app, client, demo, status):
             "/adopt/enquiry/about-you", data={"csrf_token": token, "full_name": "x" * (11 * 1024 * 1024)}
         )
     else:
-        from werkzeug.exceptions import Forbidden
 
         from portal.errors import render_error
 
