@@ -66,6 +66,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.agency.public import bp as agency_public_bp
     from portal.agency.staff import bp as agency_staff_bp
     from portal.backoffice.staff import bp as backoffice_bp
+    from portal.requests.public import bp as requests_public_bp
+    from portal.requests.staff import bp as requests_staff_bp
 
     for blueprint in (
         agency_public_bp,
@@ -78,6 +80,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         backoffice_bp,
         adopting_staff_bp,
         agency_staff_bp,
+        requests_public_bp,
+        requests_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

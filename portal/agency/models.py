@@ -27,6 +27,10 @@ class Agency(db.Model):
     duty_hours: Mapped[str] = mapped_column(String(200))
     website: Mapped[str] = mapped_column(String(300), default="")
     enquiry_response_days: Mapped[int] = mapped_column(default=10)
+    # Requests from birth relatives and adopted adults: allocate a worker within this many working
+    # days, then make first contact within this many working days of allocation.
+    request_allocation_days: Mapped[int] = mapped_column(default=20)
+    request_contact_days: Mapped[int] = mapped_column(default=5)
 
 
 class PartnerAuthority(db.Model):
