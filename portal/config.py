@@ -93,6 +93,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # In the embedded default a worker thread inside the app delivers the outbox, so nothing waits.
         "OUTBOX_WORKER_IN_PROCESS": _bool(os.environ.get("OUTBOX_WORKER_IN_PROCESS"), env == "development"),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        # Where "Exit this page" goes: an ordinary, harmless page on another site.
+        "EXIT_PAGE_URL": os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather"),
         # Staff single sign-on (OpenID Connect). Off unless an issuer is configured.
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
