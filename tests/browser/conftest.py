@@ -6,6 +6,12 @@ schema, SQLite or PostgreSQL alike) but with ``SERVER_NAME=None``: every address
 comes from the request's own host (127.0.0.1:PORT). Changing ``SERVER_NAME`` on the session ``app``
 instead would leak into every other test of the run, which expects ``portal.test``.
 
+Two more live servers serve the same database, each from an app of its own, for what needs a setting
+the shared one must not have: ``sso_server`` has staff single sign-on configured (with a provider
+address nothing listens on), ``short_timeout_server`` ends sessions after 10 idle seconds so the
+timeout warning can be watched. A browser sends its cookies to every port of 127.0.0.1 and the apps
+share a secret key, so a context keeps its session and language across them.
+
 Data. ``tests/conftest.py`` empties every table after each test (autouse ``clean_database``). Here
 that fixture is overridden: the browser package empties the database and loads the demo data once
 (package scope), lets its tests add to it (enquiries sent, staff accounts), and empties the database
@@ -15,17 +21,23 @@ Staff sign-in. A TOTP code is accepted once only, and only one step either side 
 the demo duty worker in several times within a minute would fail. Each sign-in therefore uses a
 staff account of its own (``new_staff``), created with its own TOTP secret: the sign-in pages and
 their replay guard are used exactly as in real life.
+
+Public accounts. Emails are never sent here: they stay in the outbox table, where ``email_link`` and
+``email_code`` read the link or sign-in code a person would find in their inbox.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,21 +135,21 @@ class _ErrorRecorder:
             raise
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Flask, compiled_catalogues: None) -> Iterator[LiveServer]:
+@contextmanager
+def serve(app: Flask) -> Iterator[LiveServer]:
+    """Serve ``app`` on 127.0.0.1 and a free port, in a daemon thread, until the block ends."""
     from portal.core.db import db
 
-    browser_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], SERVER_NAME=None)
-    live = LiveServer(url="", app=browser_app)
+    live = LiveServer(url="", app=app)
     werkzeug_log = logging.getLogger("werkzeug")
     level = werkzeug_log.level
     werkzeug_log.setLevel(logging.WARNING)  # one line per request would bury any failure's output
     # Threaded: Chromium opens several connections at once (and may open one it never uses), which
     # would stall a server that handles one connection at a time.
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, _ErrorRecorder(browser_app, live), threaded=True)  # type: ignore[arg-type]
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, _ErrorRecorder(app, live), threaded=True)  # type: ignore[arg-type]
     live.url = f"http://127.0.0.1:{server.server_port}"
-    browser_app.config["PUBLIC_BASE_URL"] = live.url
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    app.config["PUBLIC_BASE_URL"] = live.url
+    thread = threading.Thread(target=server.serve_forever, name=f"live-server-{server.server_port}", daemon=True)
     thread.start()
     try:
         yield live
@@ -146,9 +158,55 @@ def live_server(app: Flask, compiled_catalogues: None) -> Iterator[LiveServer]:
         thread.join(timeout=10)
         server.server_close()
         werkzeug_log.setLevel(level)
-        with browser_app.app_context():
+        with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask, compiled_catalogues: None) -> Iterator[LiveServer]:
+    with serve(make_app(app.config["SQLALCHEMY_DATABASE_URI"], SERVER_NAME=None)) as live:
+        yield live
+
+
+# A provider address nothing listens on (port 9, "discard"): the SSO server's pages must never
+# need to reach it. The sign-in page only shows the button, and a callback carrying ``error=``
+# renders the failure page before any contact with the provider.
+UNREACHABLE_ISSUER = "http://127.0.0.1:9/"
+
+
+@pytest.fixture(scope="session")
+def sso_server(app: Flask, compiled_catalogues: None) -> Iterator[LiveServer]:
+    """A second live server on the same database, with staff single sign-on configured.
+
+    A separate app rather than a toggle of the shared one's config: ``OIDC_ISSUER`` then never
+    changes under a running server, and no other test can see sign-on switched on. Cookies are per
+    host, not per port, and both apps share the secret key, so a browser context keeps its session
+    (and its language) between the two servers."""
+    sso_app = make_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        SERVER_NAME=None,
+        OIDC_ISSUER=UNREACHABLE_ISSUER,
+        OIDC_CLIENT_ID="adoption-portal",
+    )
+    with serve(sso_app) as live:
+        yield live
+
+
+# Short enough to wait for in a test, long enough for a sign-in between two requests.
+SHORT_IDLE = timedelta(seconds=10)
+
+
+@pytest.fixture(scope="session")
+def short_timeout_server(app: Flask, compiled_catalogues: None) -> Iterator[LiveServer]:
+    """A live server on the same database whose sessions end after SHORT_IDLE without a request.
+
+    The timeout warning reads its timings from data attributes the server writes from
+    ``SESSION_IDLE_TIMEOUT`` (warning half-way for such a short limit), so a real configuration
+    change drives it: nothing in the page or its script is overridden."""
+    short_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], SERVER_NAME=None, SESSION_IDLE_TIMEOUT=SHORT_IDLE)
+    with serve(short_app) as live:
+        yield live
 
 
 @pytest.fixture(scope="package")
@@ -209,6 +267,78 @@ def all_roles() -> list[str]:
     from portal.accounts.models import StaffRole
 
     return [role.value for role in StaffRole]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public accounts and their emails
+# ---------------------------------------------------------------------------------------------------
+
+PUBLIC_PASSWORD = "walk the portal pages 2026"
+COMMON_PASSWORD = "password1"  # in portal/accounts/common_passwords.txt
+_public_numbers = itertools.count(1)
+EMAIL_LINK = re.compile(r"https?://[^\s/]+(/account/\S+)")
+EMAIL_CODE = re.compile(r"(?<![\w.-])(\d{6})(?![\w.-])")
+
+
+def new_public_address(label: str) -> str:
+    return f"{label}.{next(_public_numbers)}@people.example"
+
+
+def create_public_account(live_server: LiveServer, email: str, language: str = "en", name: str = "Sam Taylor") -> str:
+    """A confirmed public account straight in the database (email codes, email contact); its address."""
+    from portal.accounts.models import PublicUser
+    from portal.accounts.rules import hash_password
+    from portal.core.db import db, utcnow
+
+    with live_server.app.app_context():
+        db.session.add(
+            PublicUser(
+                email=email,
+                name=name,
+                password_hash=hash_password(PUBLIC_PASSWORD),
+                email_confirmed_at=utcnow(),
+                preferred_language=language,
+                communication_needs=[],
+                contact_preferences=["email"],
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    return email
+
+
+def last_email(live_server: LiveServer, recipient: str, template: str) -> str:
+    """The body of the newest email of this kind queued for ``recipient`` (read from the outbox)."""
+    from sqlalchemy import select
+
+    from portal.core.db import db
+    from portal.core.outbox import OutboxMessage
+
+    with live_server.app.app_context():
+        body = db.session.scalar(
+            select(OutboxMessage.body)
+            .where(OutboxMessage.recipient == recipient, OutboxMessage.template == template)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        db.session.remove()
+    assert body, f"no {template} email queued for {recipient}"
+    return str(body)
+
+
+def email_link(live_server: LiveServer, recipient: str, template: str) -> str:
+    """The path of the /account/ link in the newest such email (a link to this live server)."""
+    body = last_email(live_server, recipient, template)
+    found = EMAIL_LINK.search(body)
+    assert found, f"no account link in the {template} email:\n{body}"
+    return found.group(1)
+
+
+def email_code(live_server: LiveServer, recipient: str) -> str:
+    body = last_email(live_server, recipient, "account-sign-in-code")
+    found = EMAIL_CODE.search(body)
+    assert found, f"no code in the sign-in code email:\n{body}"
+    return found.group(1)
 
 
 @pytest.fixture

@@ -1,14 +1,31 @@
-"""Whole journeys in a real browser: keyboard only, without JavaScript in Welsh, and right to left in Urdu."""
+"""Whole journeys in a real browser: keyboard only, without JavaScript in Welsh, and right to left in
+Urdu; a public account made and used with the keyboard only, signing in and out without JavaScript in
+Urdu, and the timeout warning before an idle session ends."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import ARTIFACTS, Session, StaffMember
+from tests.browser.conftest import (
+    ARTIFACTS,
+    AXE,
+    PUBLIC_PASSWORD,
+    SHORT_IDLE,
+    LiveServer,
+    Session,
+    StaffMember,
+    create_public_account,
+    email_code,
+    email_link,
+    new_public_address,
+)
+from tests.browser.test_axe import AXE_RUN, AXE_TAGS, _unaccepted
 
 pytestmark = pytest.mark.browser
 
@@ -307,5 +324,237 @@ def test_urdu_pages_read_right_to_left(open_session: Callable[..., Session]) -> 
     page.screenshot(path=str(ARTIFACTS / "ur-check-answers.png"), full_page=True)
     assert (ARTIFACTS / "ur-start.png").stat().st_size > 10_000
     assert (ARTIFACTS / "ur-check-answers.png").stat().st_size > 10_000
+    assert not session.problems.messages, session.problems.messages
+    assert not session.csp_violations()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public accounts
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_keyboard_only_account_register_confirm_sign_in_and_choose_welsh(
+    open_session: Callable[..., Session],
+) -> None:
+    session = open_session()
+    page = session.page
+    server = session.server
+    you = KeyboardUser(page)
+    address = new_public_address("kay.board")
+
+    def cy(message: str, **values: Any) -> str:
+        return server.translate("cy", message, **values)
+
+    page.goto(session.url("/?lang=en"))
+    you.tab_to(".govuk-service-navigation a[href$='/account/sign-in']")
+    you.follow("Enter")
+    you.tab_to("main a[href$='/account/register']")
+    you.follow("Enter")
+    assert heading(page) == "Create an account"
+    you.tab_to("#email")
+    you.type(address)
+    you.tab_to("#password")
+    you.type(PUBLIC_PASSWORD)
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+    assert heading(page) == "Check your email"
+    assert address in page.locator("main").inner_text()
+
+    # Following the link in the email; the page asks for a press of its button (mail scanners open links).
+    page.goto(session.url(email_link(server, address, "account-confirm-email")))
+    assert heading(page) == "Confirm your email address"
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+    assert page.url.endswith("/account/sign-in")
+    assert "Your email address is confirmed" in page.locator(".govuk-notification-banner").inner_text()
+    you.tab_to("#email")
+    you.type(address)
+    you.tab_to("#password")
+    you.type(PUBLIC_PASSWORD)
+    you.follow("Enter")  # Enter in a text box sends its form
+
+    assert heading(page) == "Check your email for a code"
+    you.tab_to("#code")
+    you.type(email_code(server, address))
+    you.follow("Enter")
+    assert page.url.endswith("/account/")
+    assert heading(page) == "Your account"
+
+    you.tab_to("main a[href$='/account/details']")
+    you.follow("Enter")
+    assert heading(page) == "Your details"
+    you.tab_to("#name")
+    you.type("Kay Board")
+    # Tab reaches a radio group at its chosen radio; the arrow keys then choose another, as in any
+    # operating system's radio buttons (Tab alone cannot change a radio group's answer).
+    you.tab_to("input[name=preferred_language]")
+    assert you.is_focused("(el) => el.value === 'en' && el.checked"), you.focused()
+    for _ in range(5):
+        if you.is_focused("(el) => el.value === 'cy'"):
+            break
+        you.tab("ArrowDown")
+    assert you.is_focused("(el) => el.value === 'cy' && el.checked"), you.focused()
+    you.tab_to("input[name=contact_methods][value=email]")
+    you.press("Space")
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+
+    # The account page, now in Welsh, and the choice is saved for every page and email.
+    assert page.url.endswith("/account/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert heading(page) == cy("Your account")
+    assert cy("Your details have been saved.") in page.locator(".govuk-notification-banner").inner_text()
+    details = page.locator("main .govuk-summary-list").inner_text()
+    assert "Kay Board" in details and "Cymraeg" in details
+    page.goto(session.url("/contact"))
+    assert page.locator("html").get_attribute("lang") == "cy"
+
+    assert not you.unseen_focus, "focus was not visible on: " + "; ".join(you.unseen_focus)
+    assert not session.problems.messages, session.problems.messages
+    assert not session.csp_violations()
+
+
+def test_urdu_account_sign_in_and_out_without_javascript(open_session: Callable[..., Session]) -> None:
+    session = open_session(java_script_enabled=False)
+    page = session.page
+    server = session.server
+    address = create_public_account(server, new_public_address("ayesha"), language="ur", name="Ayesha Khan")
+
+    def ur(message: str, **values: Any) -> str:
+        return server.translate("ur", message, **values)
+
+    page.goto(session.url("/?lang=ur"))
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.click(".govuk-service-navigation a[href$='/account/sign-in']")
+    assert heading(page) == ur("Sign in to your account")
+    page.fill("#email", address)
+    page.fill("#password", PUBLIC_PASSWORD)
+    page.click("main button[type=submit]")
+
+    assert heading(page) == ur("Check your email for a code")
+    page.fill("#code", email_code(server, address))
+    page.click("main button[type=submit]")
+    assert page.url.endswith("/account/")
+    assert heading(page) == ur("Your account")
+    assert page.locator("html").get_attribute("lang") == "ur"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "Ayesha Khan" in page.locator("main .govuk-summary-list").inner_text()
+
+    # Without JavaScript the warning never opens; the page offers the same button instead.
+    assert not page.locator("#timeout-warning").is_visible()
+    page.click("main .app-session-notice button[type=submit]")
+    assert page.url.endswith("/account/")
+    assert ur("You are still signed in.") in page.locator(".govuk-notification-banner").inner_text()
+
+    page.click("footer form button[type=submit]")
+    assert page.url.endswith("/account/signed-out")
+    assert heading(page) == ur("You have signed out")
+    assert page.locator("html").get_attribute("lang") == "ur"
+    page.goto(session.url("/account/"))
+    assert urlsplit(page.url).path == "/account/sign-in"  # signed out for real
+    assert not session.problems.messages, session.problems.messages
+
+
+def _sign_in_account(page: Page, server: LiveServer, address: str) -> None:
+    page.goto(server.url + "/account/sign-in")
+    page.fill("#email", address)
+    page.fill("#password", PUBLIC_PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.fill("#code", email_code(server, address))
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert urlsplit(page.url).path == "/account/", page.url
+
+
+DIALOG_OPEN = "document.getElementById('timeout-warning').open"
+FOCUS_IN_DIALOG = "document.getElementById('timeout-warning').contains(document.activeElement)"
+
+
+def _wait_for_warning(page: Page, shown: bool, seconds: float) -> None:
+    # Through a locator: page.wait_for_function would evaluate a string, which the CSP forbids.
+    page.locator("#timeout-warning").wait_for(state="visible" if shown else "hidden", timeout=seconds * 1000)
+
+
+def test_timeout_warning_keeps_what_was_typed_and_extends_the_session(
+    open_session: Callable[..., Session], short_timeout_server: LiveServer
+) -> None:
+    """On a server whose sessions end after SHORT_IDLE (10 s), so the warning opens after 5 s."""
+    server = short_timeout_server
+    idle = SHORT_IDLE.total_seconds()
+    server.server_errors.clear()
+
+    # Someone signed in just before, who does nothing: the control that shows the clock is real.
+    idler = open_session()
+    _sign_in_account(idler.page, server, create_public_account(server, new_public_address("idler")))
+    idler.page.goto(server.url + "/account/details")
+
+    session = open_session()
+    session.context.add_init_script(path=str(AXE))
+    page = session.page
+    _sign_in_account(page, server, create_public_account(server, new_public_address("timely")))
+    page.goto(server.url + "/account/details")
+    loaded = time.monotonic()
+    warning = float(page.locator("#timeout-warning").get_attribute("data-warning-seconds") or 0)
+    assert float(page.locator("#timeout-warning").get_attribute("data-idle-seconds") or 0) == idle
+    assert 0 < warning < idle
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(f"{r.method} {urlsplit(r.url).path}"))
+
+    page.focus("#name")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Timely Tester")
+    assert not page.evaluate(DIALOG_OPEN)
+
+    _wait_for_warning(page, True, idle)
+    opened = time.monotonic()
+    assert opened - loaded >= idle - warning - 1, "the warning opened too early"
+    assert page.evaluate("document.getElementById('timeout-warning').matches(':modal')")
+    assert page.evaluate(FOCUS_IN_DIALOG), page.evaluate(FOCUSED)
+    assert page.evaluate("document.activeElement.id") == "timeout-warning-heading"
+    violations = _unaccepted(page.evaluate(AXE_RUN, AXE_TAGS))
+    assert not violations, f"axe, with the timeout warning open: {violations}"
+
+    # Tab to "Stay signed in" and press it: the session is kept alive without leaving the page.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('form[data-keep-alive]') !== null"), page.evaluate(FOCUSED)
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/account/keep-signed-in") as kept:
+        page.keyboard.press("Enter")
+    assert kept.value.status == 200 and kept.value.json()["signed_in"] is True
+    _wait_for_warning(page, False, 5)
+    extended = time.monotonic()
+    assert urlsplit(page.url).path == "/account/details"
+    assert page.input_value("#name") == "Timely Tester"
+    assert page.evaluate("document.activeElement.id") == "name", "focus did not go back to the field"
+
+    # The warning comes again one idle period after the keep-alive, not after the page loaded.
+    _wait_for_warning(page, True, idle)
+    assert time.monotonic() - extended >= idle - warning - 1
+    page.wait_for_timeout(max(0.0, loaded + idle + 1.5 - time.monotonic()) * 1000)
+    # Past the idle limit counted from the page load: the idler's session has ended, this one has not,
+    # and the only request this page made (apart from its assets) was the keep-alive.
+    assert [r for r in requests if not r.split(" ", 1)[1].startswith("/assets/")] == ["POST /account/keep-signed-in"]
+    idle_answer = idler.context.request.get(server.url + "/account/", max_redirects=0)
+    assert idle_answer.status == 302 and "/account/sign-in" in idle_answer.headers["location"]
+    kept_answer = session.context.request.get(server.url + "/account/", max_redirects=0)
+    assert kept_answer.status == 200, f"the session was not extended: {kept_answer.status}"
+
+    # Escape also means "stay signed in"; then the form, typed before the warning, still sends.
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/account/keep-signed-in"):
+        page.keyboard.press("Escape")
+    _wait_for_warning(page, False, 5)
+    assert page.evaluate("document.activeElement.id") == "name"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == "/account/"
+    assert "Timely Tester" in page.locator("main .govuk-summary-list").inner_text()
+
+    # The idler's page, left alone, goes to sign in (a little after the limit) and says why. (The
+    # probe above ended that session already, so the reason was saved in its cookie by the probe.)
+    idler.page.wait_for_url(lambda url: urlsplit(url).path == "/account/sign-in", timeout=(idle + 8) * 1000)
+    reason = idler.page.locator(".govuk-notification-banner").inner_text()
+    assert "You were signed out because you had not done anything for a while." in reason
+    assert not server.server_errors, server.server_errors
+    assert not idler.problems.messages, idler.problems.messages
     assert not session.problems.messages, session.problems.messages
     assert not session.csp_violations()
