@@ -16,7 +16,12 @@ from portal.accounts.public_demo import DemoRefused, load_public_demo
 from portal.accounts.rules import create_staff
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.models import Agency
-from portal.agency.rules import add_authority, financial_year, find_authority_by_name, set_cap
+from portal.agency.rules import (
+    add_authority,
+    financial_year,
+    find_authority_by_name,
+    set_cap,
+)
 from portal.core import outbox
 from portal.core.db import db, new_reference, utcnow
 from portal.core.timescales import today_london

@@ -16,6 +16,7 @@ ENQUIRIES = "staff:assessment_worker,duty_worker,team_manager"
 OUTBOX = "staff:administrator,duty_worker"
 CAPS = "staff:administrator,team_manager"
 ADMIN = "staff:administrator"
+REQUESTS = "staff:birth_relative_worker,duty_worker,letterbox_coordinator,team_manager"
 INVITING = "staff:administrator,birth_relative_worker,letterbox_coordinator,support_worker"
 
 EXPECTED = {
@@ -63,6 +64,15 @@ EXPECTED = {
     "adopting_staff.record_response": ENQUIRIES,
     "adopting_staff.close_enquiry": ENQUIRIES,
     "agency_staff.edit_cap": CAPS,
+    "requests_staff.list_requests": REQUESTS,
+    "requests_staff.view_request": REQUESTS,
+    "requests_staff.allocate_request": REQUESTS,
+    "requests_staff.signpost_request": REQUESTS,
+    "requests_staff.decline_request": REQUESTS,
+    "requests_staff.record_first_contact": REQUESTS,
+    "requests_staff.set_next_step": REQUESTS,
+    "requests_staff.close_request": REQUESTS,
+    "requests_staff.send_message": REQUESTS,
     "public_invites.invite_person": INVITING,
     "staff_admin.list_staff": ADMIN,
     "staff_admin.invite_staff": ADMIN,

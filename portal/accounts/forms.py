@@ -3,9 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -14,7 +12,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.accounts.models import StaffRole
-from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PhoneNumber, PlainText
+from portal.core.forms import (
+    STRIP,
+    ChoiceField,
+    ChoicesField,
+    EmailAddress,
+    GovCheckboxesInput,
+    GovRadioInput,
+    PhoneNumber,
+    PlainText,
+)
 
 
 class StaffSignInForm(FlaskForm):

@@ -8,9 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -19,9 +17,21 @@ from wtforms import Field, PasswordField, StringField, SubmitField, TextAreaFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.accounts.public_rules import ContactMethod, PasswordProblem, password_problem
+from portal.accounts.public_rules import (
+    ContactMethod,
+    PasswordProblem,
+    password_problem,
+)
 from portal.core.communication import CommunicationNeedsFields
-from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PlainText
+from portal.core.forms import (
+    STRIP,
+    ChoiceField,
+    ChoicesField,
+    EmailAddress,
+    GovCheckboxesInput,
+    GovRadioInput,
+    PlainText,
+)
 
 EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
 

@@ -30,10 +30,10 @@ from portal.accounts.rules import (
     MAX_PASSWORD,
     MIN_PASSWORD,
     dummy_hash,
-    password_hasher,
-    verify_code,
     hash_password,
     normalise_email,
+    password_hasher,
+    verify_code,
 )
 from portal.core import audit, outbox
 from portal.core.db import db, utcnow

@@ -13,9 +13,8 @@ from typing import Any
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from werkzeug.wrappers import Response
-
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from portal.accounts.models import PublicUser, StaffUser
 from portal.core.access import is_staff

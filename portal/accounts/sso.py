@@ -16,7 +16,16 @@ from typing import Any
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
-from flask import Blueprint, Flask, abort, current_app, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 

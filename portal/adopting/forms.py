@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.adopting.models import AdoptionType, EnquirySource, EnquiryWant, ResponseKind
+from portal.adopting.models import (
+    AdoptionType,
+    EnquirySource,
+    EnquiryWant,
+    ResponseKind,
+)
 from portal.core.communication import CommunicationNeedsFields
-from portal.core.forms import STRIP, ChoiceField, ChoicesField, EmailAddress, PhoneNumber, PlainText
+from portal.core.forms import (
+    STRIP,
+    ChoiceField,
+    ChoicesField,
+    EmailAddress,
+    GovCheckboxesInput,
+    GovRadioInput,
+    PhoneNumber,
+    PlainText,
+)
 
 ADOPTION_TYPE_LABELS = {
     AdoptionType.AGENCY: _l("Adopting a child through the agency"),

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from portal.adopting import rules
-from portal.adopting.presenters import answer_rows
 from portal.adopting.forms import (
     AboutYouForm,
     CommunicationForm,
@@ -22,6 +30,7 @@ from portal.adopting.forms import (
     WhereYouLiveForm,
     YourEnquiryForm,
 )
+from portal.adopting.presenters import answer_rows
 from portal.agency.rules import find_authority, list_authorities
 from portal.core import drafts
 from portal.core.access import public

@@ -30,7 +30,12 @@ from portal.agency.models import PartnerAuthority
 from portal.agency.rules import caps_for_year, financial_year, list_authorities
 from portal.core import audit, outbox
 from portal.core.db import db, new_reference, utcnow
-from portal.core.timescales import Timeliness, london_date, timeliness, working_days_between
+from portal.core.timescales import (
+    Timeliness,
+    london_date,
+    timeliness,
+    working_days_between,
+)
 
 DEFAULT_RESPONSE_DAYS = 10
 

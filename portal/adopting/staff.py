@@ -7,14 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.adopting import rules
-from portal.adopting.forms import RESPONSE_LABELS, CloseEnquiryForm, RecordResponseForm
-from portal.adopting.presenters import answer_rows, enquiry_data, enquiry_needs, language_name
-from portal.adopting.models import AdoptionType, EnquiryStatus
-from portal.agency.rules import financial_year, get_agency, list_authorities
-from portal.core import audit
 from portal.accounts.models import StaffRole
 from portal.accounts.rules import scope_of
+from portal.adopting import rules
+from portal.adopting.forms import RESPONSE_LABELS, CloseEnquiryForm, RecordResponseForm
+from portal.adopting.models import AdoptionType, EnquiryStatus
+from portal.adopting.presenters import (
+    answer_rows,
+    enquiry_data,
+    enquiry_needs,
+    language_name,
+)
+from portal.agency.rules import financial_year, get_agency, list_authorities
+from portal.core import audit
 from portal.core.access import staff_with
 from portal.core.audit import events_for
 from portal.core.timescales import today_london

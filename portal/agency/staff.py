@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
-
-from portal.agency.forms import CapForm
-from portal.agency.rules import caps_for_year, financial_year, find_authority, set_cap
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from portal.accounts.models import StaffRole
 from portal.accounts.rules import scope_of
+from portal.agency.forms import CapForm
+from portal.agency.rules import caps_for_year, financial_year, find_authority, set_cap
 from portal.core.access import staff_with
 from portal.core.timescales import today_london
 

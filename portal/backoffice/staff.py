@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-
-from portal.adopting import rules as enquiry_rules
-from portal.core import audit, outbox
 from flask_login import current_user
 
 from portal.accounts.models import StaffRole
 from portal.accounts.rules import scope_of
+from portal.adopting import rules as enquiry_rules
+from portal.core import audit, outbox
 from portal.core.access import staff, staff_with
 
 bp = Blueprint("backoffice", __name__, url_prefix="/staff")
@@ -50,6 +49,10 @@ def staff_navigation() -> dict[str, object]:
     items = [("backoffice.home", _l("Home"), endpoint == "backoffice.home")]
     if current_user.has_role(*ENQUIRY_ROLES):
         items.append(("adopting_staff.list_enquiries", _l("Enquiries"), endpoint.startswith("adopting_staff.")))
+    from portal.requests.staff import REQUEST_ROLES
+
+    if current_user.has_role(*REQUEST_ROLES):
+        items.append(("requests_staff.list_requests", _l("Requests"), endpoint.startswith("requests_staff.")))
     if current_user.has_role(*OUTBOX_ROLES):
         items.append(("backoffice.list_outbox", _l("Outbox"), "outbox" in endpoint))
     from portal.accounts.staff_invites import INVITING_ROLES

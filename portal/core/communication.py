@@ -10,12 +10,12 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.core.forms import STRIP, ChoicesField, PlainText
+from portal.core.forms import STRIP, ChoicesField, GovCheckboxesInput, PlainText
 
 
 class CommunicationNeed(StrEnum):

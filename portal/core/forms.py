@@ -8,6 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckboxesInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Field, RadioField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
@@ -112,3 +114,30 @@ class ChoicesField(SelectMultipleField):
         allowed = {choice.value if hasattr(choice, "value") else choice[0] for choice in self.choices or []}
         if any(value not in allowed for value in self.data or []):
             raise ValidationError(_required_message(self))
+
+
+class _LegendFromLabel:
+    """govuk-frontend-wtf builds the fieldset legend from the field's label only when the template
+    passes no fieldset at all; a template that only styles the legend would lose the question. Fill
+    the legend text in from the label whenever it is missing, and leave out an empty hint (an empty
+    hint still gets an aria-describedby)."""
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        fieldset = params.get("fieldset")
+        if fieldset is not None:
+            legend = fieldset.setdefault("legend", {})
+            if not legend.get("text") and not legend.get("html"):
+                legend["text"] = field.label.text
+        hint = params.get("hint")
+        if isinstance(hint, dict) and not hint.get("text") and not hint.get("html"):
+            params.pop("hint")
+        return params
+
+
+class GovRadioInput(_LegendFromLabel, _GovRadioInput):
+    pass
+
+
+class GovCheckboxesInput(_LegendFromLabel, _GovCheckboxesInput):
+    pass

@@ -30,8 +30,13 @@ from portal.accounts.models import PublicUser, StaffUser
 from portal.agency.models import Agency, PartnerAuthority
 from portal.core import audit, outbox
 from portal.core.db import db, new_reference, utcnow
-from portal.core.timescales import Timeliness, london_date, timeliness
-from portal.requests.models import RequestKind, RequestMessage, RequestStatus, ServiceRequest
+from portal.core.timescales import Timeliness, add_working_days, london_date, timeliness
+from portal.requests.models import (
+    RequestKind,
+    RequestMessage,
+    RequestStatus,
+    ServiceRequest,
+)
 
 DEFAULT_ALLOCATION_DAYS = 20
 DEFAULT_CONTACT_DAYS = 5
@@ -177,14 +182,39 @@ class RequestDetails:
 
 def _claim_hash(reference: str, code: str) -> str:
     key = str(current_app.secret_key).encode()
-    normalised = "".join(code.split()).upper()
+    # Spaces and hyphens are how people copy codes out; neither is part of the code.
+    normalised = "".join(c for c in code if c.isalnum()).upper()
     return hmac.new(key, f"request-claim:{reference}:{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
+_CLAIM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 def new_claim_code() -> str:
-    alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-    body = "".join(secrets.choice(alphabet) for _ in range(8))
+    body = "".join(secrets.choice(_CLAIM_ALPHABET) for _ in range(8))
     return f"{body[:4]}-{body[4:]}"
+
+
+def claim_code_for(key: str) -> str:
+    """The claim code for the request sent with this submission key: secret (keyed on the app's
+    secret and the draft's random token) and the same every time, so when "Send" is pressed twice
+    the page the browser finally shows carries the same code as the one that was recorded."""
+    key_bytes = str(current_app.secret_key).encode()
+    number = int.from_bytes(hmac.new(key_bytes, f"request-claim-code:{key}".encode(), hashlib.sha256).digest())
+    body = ""
+    for _ in range(8):
+        number, index = divmod(number, len(_CLAIM_ALPHABET))
+        body += _CLAIM_ALPHABET[index]
+    return f"{body[:4]}-{body[4:]}"
+
+
+def replayed_claim_code(request: ServiceRequest, key: str) -> str | None:
+    """The claim code again, for a second press of "Send" from the same browser (which alone holds
+    the key), while the request is still unclaimed; None otherwise."""
+    if request.public_user_id is not None or request.claim_code_hash is None or request.submission_key != key:
+        return None
+    code = claim_code_for(key)
+    return code if hmac.compare_digest(request.claim_code_hash, _claim_hash(request.reference, code)) else None
 
 
 def find_by_submission(key: str) -> ServiceRequest | None:
@@ -223,7 +253,7 @@ def submit_request(
         interpreter_language=details.interpreter_language,
         communication_other=details.communication_other,
     )
-    code = None if owner else new_claim_code()
+    code = None if owner else claim_code_for(key)
     if code:
         request.claim_code_hash = _claim_hash(request.reference, code)
     savepoint = db.session.begin_nested()
@@ -341,13 +371,17 @@ class Clock:
 
     stage: str  # "allocation", "first_contact" or "none"
     timeliness: Timeliness | None
+    # The last working day for this stage, so staff can see "Allocate by ..." as a date.
+    due: date | None = None
 
 
 def clock_of(request: ServiceRequest, today: date, allocation_days: int, contact_days: int) -> Clock:
     if request.status == RequestStatus.NEW:
-        return Clock("allocation", timeliness(request.received_at, allocation_days, today))
+        due = add_working_days(london_date(request.received_at), allocation_days)
+        return Clock("allocation", timeliness(request.received_at, allocation_days, today), due)
     if request.status == RequestStatus.ALLOCATED and request.allocated_at is not None:
-        return Clock("first_contact", timeliness(request.allocated_at, contact_days, today))
+        due = add_working_days(london_date(request.allocated_at), contact_days)
+        return Clock("first_contact", timeliness(request.allocated_at, contact_days, today), due)
     return Clock("none", None)
 
 

@@ -186,3 +186,16 @@ def test_welsh_journey_shows_welsh_errors(client, demo):
     page = client.last_page
     assert page.tree.get("lang") == "cy"
     assert "Enter your full name" not in response.get_data(as_text=True)
+
+
+def test_every_group_of_radios_and_checkboxes_has_its_question_as_a_legend(client, demo):
+    """A template that only styles a legend must not lose the question it asks."""
+    import re
+
+    client.submit("/adopt/enquiry/about-you", ABOUT)
+    client.submit("/adopt/enquiry/where-you-live", WHERE)
+    html = client.get("/adopt/enquiry/your-enquiry").get_data(as_text=True)
+    legends = re.findall(r"<legend[^>]*>\s*(.*?)\s*</legend>", html, re.S)
+    assert legends == ["What would you like to know about?", "What would you like from us?", "How did you hear about us?"]
+    assert html.count("<fieldset") == 3
+    assert 'id="adoption_type-hint"' not in html  # no empty hint for a question without one

@@ -6,9 +6,8 @@ Revises: 0002
 Create Date: 2026-11-25 09:52:51.273688
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003'
