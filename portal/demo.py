@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffRole
 from portal.accounts.public_demo import DemoRefused, load_public_demo
+from portal.requests.demo import load_demo_requests
 from portal.accounts.rules import create_staff
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.models import Agency
@@ -43,7 +44,7 @@ LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Kowalski", "Singh", "Jon
 __all__ = ["DemoRefused", "load_demo"]
 
 
-def load_demo() -> str:
+def load_demo(include_requests: bool = True) -> str:
     if current_app.config["PORTAL_ENV"] == "production":
         raise DemoRefused("demo data is never loaded in production mode")
     if db.session.scalar(select(Agency).limit(1)) is not None:
@@ -75,6 +76,8 @@ def load_demo() -> str:
     create_staff(DEMO_NEW_STAFF, "Demo new starter", DEMO_PASSWORD, roles=[StaffRole.DUTY_WORKER])
     _demo_enquiries()
     public_accounts = load_public_demo()
+    if include_requests:
+        load_demo_requests()
     db.session.commit()
     return "\n".join(
         [

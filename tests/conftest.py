@@ -134,11 +134,12 @@ def client(app: Flask) -> CheckedClient:
 
 @pytest.fixture
 def demo(app: Flask) -> None:
-    """The demonstration agency (ACE and four partners), two staff and twelve enquiries."""
+    """The demonstration agency (ACE and four partners), its staff and public accounts and twelve
+    enquiries; not the demo requests, so request tests start from a known, empty queue."""
     from portal.demo import load_demo
 
     with app.app_context():
-        load_demo()
+        load_demo(include_requests=False)
 
 
 def unused_code(app: Flask, email: str, secret: str) -> str:
