@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffRole
 from portal.accounts.public_demo import DemoRefused, load_public_demo
-from portal.requests.demo import load_demo_requests
 from portal.accounts.rules import create_staff
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.models import Agency
@@ -26,6 +25,7 @@ from portal.agency.rules import (
 from portal.core import outbox
 from portal.core.db import db, new_reference, utcnow
 from portal.core.timescales import today_london
+from portal.requests.demo import load_demo_requests
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -25,6 +25,7 @@ from portal.core.forms import (
     GovRadioInput,
     PhoneNumber,
     PlainText,
+    choices_from,
 )
 
 ADOPTION_TYPE_LABELS = {
@@ -59,9 +60,6 @@ RESPONSE_LABELS = {
     ResponseKind.STEP_PARENT_PLACE: _l("Step-parent assessment place given"),
 }
 
-
-def _choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
 class AboutYouForm(FlaskForm):
@@ -118,20 +116,20 @@ class YourEnquiryForm(FlaskForm):
     adoption_type = ChoiceField(
         _l("What would you like to know about?"),
         widget=GovRadioInput(),
-        choices=_choices(ADOPTION_TYPE_LABELS),
+        choices=choices_from(ADOPTION_TYPE_LABELS),
         validators=[InputRequired(message=_l("Select what you would like to know about"))],
     )
     wants = ChoicesField(
         _l("What would you like from us?"),
         widget=GovCheckboxesInput(),
         description=_l("Select all that apply."),
-        choices=_choices(WANT_LABELS),
+        choices=choices_from(WANT_LABELS),
         validators=[InputRequired(message=_l("Select at least one thing you would like from us"))],
     )
     source = ChoiceField(
         _l("How did you hear about us?"),
         widget=GovRadioInput(),
-        choices=_choices(SOURCE_LABELS),
+        choices=choices_from(SOURCE_LABELS),
         validators=[InputRequired(message=_l("Select how you heard about us"))],
     )
     source_other = StringField(
@@ -192,7 +190,7 @@ class RecordResponseForm(FlaskForm):
         labels = dict(RESPONSE_LABELS)
         if not step_parent:
             labels.pop(ResponseKind.STEP_PARENT_PLACE)
-        self.kinds.choices = _choices(labels)
+        self.kinds.choices = choices_from(labels)
 
 
 class CloseEnquiryForm(FlaskForm):

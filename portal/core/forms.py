@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckbo
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Field, RadioField, SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 # Letters, marks, digits and ordinary punctuation are fine in any script; control characters,
@@ -141,3 +142,8 @@ class GovRadioInput(_LegendFromLabel, _GovRadioInput):
 
 class GovCheckboxesInput(_LegendFromLabel, _GovCheckboxesInput):
     pass
+
+
+def choices_from(labels: dict[Any, Any]) -> list[SelectChoice]:
+    """Radio or checkbox choices from a {stored value: words people read} table."""
+    return [SelectChoice(str(key), label) for key, label in labels.items()]

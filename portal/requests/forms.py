@@ -30,6 +30,7 @@ from portal.core.forms import (
     EmailAddress,
     PhoneNumber,
     PlainText,
+    choices_from,
 )
 from portal.core.timescales import london_date
 from portal.requests.models import RequestKind, SafeContact
@@ -45,9 +46,6 @@ from portal.requests.rules import ADULT_AGE, RELATIONS, age_on
 
 TEXT_LIMIT = 3000
 
-
-def _choices(labels: dict[Any, Any]) -> list[SelectChoice]:
-    return [SelectChoice(str(key), label) for key, label in labels.items()]
 
 
 def _long_text(label: Any, required: Any = None, hint: Any = None) -> TextAreaField:
@@ -161,7 +159,7 @@ class SupportDetailsForm(DetailsForm):
     stage = ChoiceField(
         _l("Where are things now?"),
         widget=GovRadioInput(),
-        choices=_choices(STAGE_LABELS),
+        choices=choices_from(STAGE_LABELS),
         validators=[InputRequired(message=_l("Select where things are now"))],
     )
     needs = _long_text(
@@ -175,7 +173,7 @@ class LetterboxDetailsForm(DetailsForm):
     change = ChoiceField(
         _l("What would you like to do?"),
         widget=GovRadioInput(),
-        choices=_choices(CHANGE_LABELS),
+        choices=choices_from(CHANGE_LABELS),
         validators=[InputRequired(message=_l("Select what you would like to do"))],
     )
     details = _long_text(
@@ -189,7 +187,7 @@ class IntermediaryDetailsForm(DetailsForm):
     seeking = ChoiceField(
         _l("Who are you looking for?"),
         widget=GovRadioInput(),
-        choices=_choices(SEEKING_LABELS),
+        choices=choices_from(SEEKING_LABELS),
         validators=[InputRequired(message=_l("Select who you are looking for"))],
     )
     known = _long_text(
@@ -246,14 +244,14 @@ class ContactForm(CommunicationNeedsFields):
         _l("How can we contact you?"),
         widget=GovCheckboxesInput(),
         description=_l("Select all that are safe for you."),
-        choices=_choices(CONTACT_LABELS),
+        choices=choices_from(CONTACT_LABELS),
         validators=[InputRequired(message=_l("Select at least one way we can contact you"))],
     )
     safe_contact = ChoicesField(
         _l("Is there anything we must not do?"),
         widget=GovCheckboxesInput(),
         description=_l("Select all that apply, or leave blank."),
-        choices=_choices(SAFE_CONTACT_LABELS),
+        choices=choices_from(SAFE_CONTACT_LABELS),
         validators=[Optional()],
     )
     safe_times = TextAreaField(
