@@ -82,3 +82,16 @@ def test_catalogue_compiles(locale, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "messages.mo").stat().st_size > 0
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_translations_carry_no_markup_characters(locale):
+    """Jinja marks a translation as safe HTML, and some GOV.UK macros put translations into
+    attributes: a straight double quote, < or & in a translation would break the page. Typographic
+    quotes (“ ” « ») are the right ones for text anyway."""
+    for message in catalogue(locale):
+        if not message.id:
+            continue  # the catalogue's header
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert not set(text) & {'"', "<", ">", "&"}, f"{locale}: {message.id!r}"
