@@ -52,6 +52,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     sessions.init_app(app)
     WTFormsHelpers(app)
+    from portal.core.forms import error_summary_items
+
+    app.add_template_global(error_summary_items)
     errors.init_app(app)
     cli.init_app(app)
     delivery.init_app(app)

@@ -147,3 +147,17 @@ class GovCheckboxesInput(_LegendFromLabel, _GovCheckboxesInput):
 def choices_from(labels: dict[Any, Any]) -> list[SelectChoice]:
     """Radio or checkbox choices from a {stored value: words people read} table."""
     return [SelectChoice(str(key), label) for key, label in labels.items()]
+
+
+def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
+    """The error summary's links, one per field in error, each to the control that takes focus:
+    for a date, its day box (the date's own id is a wrapper that cannot take focus)."""
+    from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+
+    items = []
+    for field in form:
+        if not field.errors:
+            continue
+        target = f"{field.id}-day" if isinstance(field.widget, GovDateInput) else field.id
+        items.append({"text": str(field.errors[0]), "href": f"#{target}"})
+    return items

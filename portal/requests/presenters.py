@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -134,9 +135,20 @@ def rows(data: dict[str, Any], kind: RequestKind, authority: PartnerAuthority | 
     if data.get("safe_times"):
         contact.append(data["safe_times"])
     out.append(Row("contact", _l("How and when to contact you"), _lines(contact or [_l("Not given")])))
+    language = data.get("preferred_language")
+    if language:
+        out.append(Row("contact", _l("Language"), _language_html(language)))
     needs = [label(NEED_LABELS, n) for n in data.get("communication_needs") or []]
     out.append(Row("contact", _l("Communication needs"), _lines(needs or [_l("None")])))
     return out
+
+
+def _language_html(code: str) -> Markup:
+    # The language's own name, marked with its lang and dir so it is read aloud right.
+    meta = current_app.config["LOCALES"].get(code)
+    if meta is None:
+        return escape(code)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(code, meta["dir"], meta["name"])
 
 
 def request_data(request: Any) -> dict[str, Any]:
@@ -151,5 +163,6 @@ def request_data(request: Any) -> dict[str, Any]:
         "safe_contact": request.safe_contact,
         "safe_times": request.safe_times,
         "communication_needs": request.communication_needs,
+        "preferred_language": request.preferred_language,
         **(request.answers or {}),
     }

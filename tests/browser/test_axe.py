@@ -1,12 +1,16 @@
 """Every page of the portal, in every state and all five languages, checked in Chromium.
 
-One walk per language visits each page state once (about 85: the public pages, the enquiry journey
-empty, with errors and filled, the 404, 405, 403 and expired-form pages; a public account registered
+One walk per language visits each page state once (about 105: the public pages, the enquiry journey
+empty, with errors and filled; the requests start page, a birth-records request without an account
+(each question empty and with errors, check answers, sent) and an intermediary request's details,
+each checked for its "Exit this page" link; the 404, 405, 403 and expired-form pages; a public account registered
 (empty, with errors, a common password), confirmed by its emailed link, signed in to with an emailed
 code (and a wrong one), its account page, details, change of email address and authenticator set-up
-(empty and with errors), the timeout warning, signing out, a forgotten password with its emailed
+(empty and with errors), the timeout warning, a request made without an account claimed (empty, a wrong code) and followed
+with a message, "your requests", signing out, a forgotten password with its emailed
 reset link and a tampered link; staff sign-in with its authenticator set-up, making an account for
-someone (whose emailed invitation is then accepted), the enquiry queue and an enquiry, step-parent
+someone (whose emailed invitation is then accepted), the request queue and a request (new with its
+triage forms, signposted without a reason, and one with a worker), the enquiry queue and an enquiry, step-parent
 places, staff accounts and invitations, the outbox, signing out; and, on a second server with single
 sign-on configured, the staff sign-in page with its button and the page for a refused sign-on)
 and on each:
@@ -201,6 +205,8 @@ REPRESENTATIVE = [
     "timeout-warning",
     "staff-enquiries",
     "invite-person",
+    "records-about-you-errors",
+    "staff-request-new",
 ]
 MEASURED_LANGUAGES = ["en", "ur"]
 NARROW = 320
@@ -272,11 +278,17 @@ class Walker:
 
     # --- checking ----------------------------------------------------------------------------------
 
-    def record(self, name: str, status: int = 200) -> None:
+    def record(self, name: str, status: int = 200, exit_page: bool = False) -> None:
+        """``exit_page``: a public request page, which must carry "Exit this page" to the safe site."""
         page = self.page
         problems: list[str] = []
         if self.status != status:
             problems.append(f"status {self.status}, expected {status}")
+        if exit_page:
+            expected = self.server.app.config["EXIT_PAGE_URL"]
+            hrefs = page.locator(".govuk-exit-this-page a").evaluate_all("(links) => links.map((a) => a.href)")
+            if hrefs != [expected]:
+                problems.append(f"'Exit this page' links {hrefs}, expected one to {expected}")
         lang = page.evaluate("document.documentElement.lang")
         if lang != self.lang:
             problems.append(f'<html lang="{lang}">, expected "{self.lang}"')
@@ -379,7 +391,8 @@ class Walker:
         self.record("sent")
         reference = page.locator(".govuk-panel__body strong").inner_text().strip()
 
-        self.public_account()
+        request_reference, claim_code = self.request_without_account()
+        self.public_account(request_reference, claim_code)
 
         # Staff sign-in: password, then setting up an authenticator (a new starter), then a code.
         self.goto("/staff/sign-in")
@@ -455,6 +468,18 @@ class Walker:
         invitation = re.search(r"https?://\S+/staff/invitations/\S+", page.locator("pre").inner_text())
         assert invitation, "the newest email is not the invitation just sent"
 
+        # Requests: the queue, the request sent above (new, with its triage forms, then signposted
+        # without a reason) and one that has a worker.
+        self.goto("/staff/requests/")
+        self.record("staff-requests")
+        self.click(f"main table a:text-is('{request_reference}')")
+        self.record("staff-request-new")
+        self.click("#signpost-request")
+        self.record("staff-request-signpost-errors", status=400)
+        self.goto("/staff/requests/?status=allocated")
+        self.click("main table a")
+        self.record("staff-request-allocated")
+
         self.goto("/staff/enquiries/no-such-enquiry")
         self.record("staff-not-found", status=404)
         self.goto("/staff/sign-out")
@@ -489,8 +514,52 @@ class Walker:
         self.goto("/staff/admin/staff/")
         self.record("staff-forbidden", status=403)
 
-    def public_account(self) -> None:
-        """Every public account page: register, confirm, sign in, the account, then a reset."""
+    def request_without_account(self) -> tuple[str, str]:
+        """The requests start page; a birth-records request without an account, each question page
+        empty and with errors, its answers checked and sent; an intermediary request's details page
+        (with its explanation of what an intermediary can do). Returns the reference and claim code."""
+        page = self.page
+        lang = self.lang
+        self.goto("/requests")
+        self.record("requests-start", exit_page=True)
+        self.click("main a[href$='/requests/birth-records/about-you']")
+        self.record("records-about-you", exit_page=True)
+        self.submit()
+        self.record("records-about-you-errors", exit_page=True)
+        page.fill("#full_name", "Records Tester")
+        for box, value in zip(page.locator("input[name=date_of_birth]").all(), ["27", "3", "1990"], strict=True):
+            box.fill(value)
+        self.submit()
+
+        self.record("records-details", exit_page=True)
+        self.submit()
+        self.record("records-details-errors", exit_page=True)
+        page.locator("input[name=authority]").first.check()
+        page.fill("#known", "I was adopted in 1991.")
+        self.submit()
+
+        self.record("records-contact", exit_page=True)
+        self.submit()
+        self.record("records-contact-errors", exit_page=True)
+        page.fill("#email", f"records.{lang}@people.example")
+        page.check("input[name=contact_methods][value=email]")
+        page.check("input[name=safe_contact][value=do_not_phone]")
+        page.check(f"input[name=preferred_language][value={lang}]")
+        self.submit()
+
+        self.record("records-check-answers", exit_page=True)
+        self.submit()
+        self.record("records-sent", exit_page=True)
+        reference = page.locator(".govuk-panel__body strong").inner_text().strip()
+        code = page.locator("main .govuk-panel + h2 + p").inner_text().strip()
+
+        self.goto("/requests/intermediary/details")
+        self.record("intermediary-details", exit_page=True)
+        return reference, code
+
+    def public_account(self, request_reference: str, claim_code: str) -> None:
+        """Every public account page: register, confirm, sign in, the account, then a reset. Signed in,
+        the request made without an account is claimed (after a wrong code), then followed."""
         page = self.page
         lang = self.lang
         you = new_public_address(f"walker.{lang}")
@@ -548,6 +617,22 @@ class Walker:
         self.record("authenticator")
         self.submit()
         self.record("authenticator-errors")
+
+        # Claiming the request sent without an account, then following it with a message sent.
+        self.goto("/requests/claim")
+        self.record("claim-request", exit_page=True)
+        page.fill("#reference", request_reference)
+        page.fill("#code", "WRNG-0000" if claim_code != "WRNG-0000" else "WRNG-0001")
+        self.submit()
+        self.record("claim-request-errors", exit_page=True)
+        page.fill("#reference", request_reference)
+        page.fill("#code", claim_code)
+        self.submit()
+        page.fill("#body", "Please write to me by email only.")
+        self.submit()
+        self.record("request-tracking", exit_page=True)
+        self.goto("/requests/mine")
+        self.record("my-requests", exit_page=True)
         self.click("footer form button")
         self.record("account-signed-out")
 

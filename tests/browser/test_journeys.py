@@ -1,6 +1,7 @@
 """Whole journeys in a real browser: keyboard only, without JavaScript in Welsh, and right to left in
 Urdu; a public account made and used with the keyboard only, signing in and out without JavaScript in
-Urdu, and the timeout warning before an idle session ends."""
+Urdu, and the timeout warning before an idle session ends; a request for general advice without an
+account or JavaScript in Polish, and a birth-records request with the keyboard only."""
 
 from __future__ import annotations
 
@@ -556,5 +557,160 @@ def test_timeout_warning_keeps_what_was_typed_and_extends_the_session(
     assert "You were signed out because you had not done anything for a while." in reason
     assert not server.server_errors, server.server_errors
     assert not idler.problems.messages, idler.problems.messages
+    assert not session.problems.messages, session.problems.messages
+    assert not session.csp_violations()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Requests for support
+# ---------------------------------------------------------------------------------------------------
+
+
+def _exit_link(page: Page) -> str | None:
+    """Where the page's one "Exit this page" link goes (None without exactly one such link)."""
+    links = page.locator(".govuk-exit-this-page a")
+    return links.get_attribute("href") if links.count() == 1 else None
+
+
+def _follow(page: Page, selector: str) -> None:
+    """Click a link or button that loads another page, and wait for that page."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def test_polish_general_advice_request_without_javascript_or_account(open_session: Callable[..., Session]) -> None:
+    session = open_session(java_script_enabled=False)
+    page = session.page
+    server = session.server
+    exit_url = server.app.config["EXIT_PAGE_URL"]
+
+    def pl(message: str, **values: Any) -> str:
+        return server.translate("pl", message, **values)
+
+    page.goto(session.url("/?lang=pl"))
+    page.goto(session.url("/requests"))
+    assert page.locator("html").get_attribute("lang") == "pl"
+    assert heading(page) == pl("Ask for support or advice")
+    assert _exit_link(page) == exit_url
+    _follow(page, "main a[href$='/requests/general-advice/about-you']")
+
+    # Sent empty without JavaScript: the server's errors, in Polish; the answers then go through.
+    assert heading(page) == pl("About you")
+    _follow(page, "main button[type=submit]")
+    assert page.title().startswith(pl("Error:"))
+    assert pl("Enter your full name") in page.locator(".govuk-error-summary").inner_text()
+    page.fill("#full_name", "Agnieszka Nowak")
+    page.locator("input[name=relation]").first.check()
+    _follow(page, "main button[type=submit]")
+
+    assert heading(page) == pl("Your request")
+    assert _exit_link(page) == exit_url
+    page.check("input[name=authority][value=elsewhere]")
+    page.fill("#question", "Jak mogę uzyskać wsparcie dla rodzeństwa?")
+    _follow(page, "main button[type=submit]")
+
+    assert heading(page) == pl("How to contact you safely")
+    assert _exit_link(page) == exit_url
+    page.fill("#email", "agnieszka@example.com")
+    page.check("input[name=contact_methods][value=email]")
+    page.check("input[name=safe_contact][value=email_only]")
+    page.check("input[name=preferred_language][value=pl]")
+    # Without JavaScript the conditional question is on show, and is sent only if its box is ticked.
+    assert page.locator("#interpreter_language").is_visible()
+    _follow(page, "main button[type=submit]")
+
+    assert heading(page) == pl("Check your answers before sending your request")
+    answers = page.locator(".govuk-summary-list").inner_text()
+    for answer in [
+        "Agnieszka Nowak",
+        "agnieszka@example.com",
+        "Jak mogę uzyskać wsparcie dla rodzeństwa?",
+        pl("Contact me by email only"),
+    ]:
+        assert answer in answers, f"{answer!r} is not in the answers:\n{answers}"
+    _follow(page, "main button[type=submit]")
+
+    assert page.url.endswith("/requests/general-advice/sent")
+    assert heading(page) == pl("Request sent")
+    assert _exit_link(page) == exit_url
+    reference = page.locator(".govuk-panel__body strong").inner_text().strip()
+    assert reference.startswith("REQ"), reference
+    assert pl("Your claim code") in page.locator("main").inner_text()
+    code = page.locator("main .govuk-panel + h2 + p").inner_text().strip()
+    assert len(code) >= 8 and code != reference, code
+    # Shown once: a reload (or someone later using this browser's Back button) no longer shows it.
+    page.reload()
+    assert code not in page.locator("main").inner_text()
+    assert reference in page.locator("main").inner_text()
+    assert not session.problems.messages, session.problems.messages
+
+
+def test_keyboard_only_birth_records_request(open_session: Callable[..., Session]) -> None:
+    session = open_session()
+    page = session.page
+    you = KeyboardUser(page)
+
+    page.goto(session.url("/?lang=en"))
+    page.goto(session.url("/requests"))
+    you.tab_to("main a[href$='/requests/birth-records/about-you']")
+    you.follow("Enter")
+    assert heading(page) == "About you"
+
+    # Sent empty: the error summary takes focus; its link for the date goes to the day box.
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+    assert you.is_focused("(el) => el.classList.contains('govuk-error-summary')"), you.focused()
+    you.tab_to(".govuk-error-summary a[href^='#date_of_birth']")
+    you.press("Enter")
+    # (Judged at the end, so that the rest of the journey is still tried when this fails.)
+    date_link_focus = None if you.is_focused("(el) => el.name === 'date_of_birth'") else you.focused()
+    you.tab_to("#full_name", limit=120)
+    you.type("Kay Records")
+    # Birth records are for adopted adults only: that answer is chosen already.
+    assert page.locator("input[name=relation]:checked").count() == 1
+    you.tab_to("input[name=date_of_birth]")
+    for part in ["27", "3", "1990"]:
+        assert you.is_focused("(el) => el.name === 'date_of_birth'"), you.focused()
+        you.type(part)
+        you.tab()
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+
+    assert heading(page) == "Your request"
+    you.tab_to("input[name=authority]")
+    you.press("Space")
+    council = page.locator("input[name=authority]:checked + label").inner_text().strip()
+    you.tab_to("#known")
+    you.type("I was adopted in 1991.")
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+
+    assert heading(page) == "How to contact you safely"
+    you.tab_to("#email")
+    you.type("kay.records@example.com")
+    you.tab_to("input[name=contact_methods][value=email]")
+    you.press("Space")
+    you.tab_to("input[name=safe_contact][value=no_letters]")
+    you.press("Space")
+    you.tab_to("input[name=preferred_language]")  # no language chosen yet: Tab reaches the first
+    you.press("Space")
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+
+    assert urlsplit(page.url).path == "/requests/birth-records/check-answers"
+    answers = page.locator(".govuk-summary-list").inner_text()
+    for answer in ["Kay Records", "27 March 1990", council, "kay.records@example.com", "I was adopted in 1991."]:
+        assert answer in answers, f"{answer!r} is not in the answers:\n{answers}"
+    you.tab_to("main button[type=submit]")
+    you.follow("Enter")
+
+    assert urlsplit(page.url).path == "/requests/birth-records/sent"
+    assert page.locator(".govuk-panel__body strong").inner_text().strip().startswith("REQ")
+    assert "Your claim code" in page.locator("main").inner_text()
+    assert date_link_focus is None, (
+        "the error summary's link for the date of birth does not take focus to the day box "
+        f"(focus went to {date_link_focus})"
+    )
+    assert not you.unseen_focus, "focus was not visible on: " + "; ".join(you.unseen_focus)
     assert not session.problems.messages, session.problems.messages
     assert not session.csp_violations()

@@ -144,3 +144,10 @@ def test_queue_filters_and_scopes(app, demo):
         rows, total = rules.queue(None, rules.OPEN, 999999, date(2026, 11, 25), 1, 50)
         assert total == 0
         assert db.session.scalar(select(ServiceRequest).limit(1)) is not None
+
+
+def test_the_error_summary_links_a_date_to_its_day_box(client, demo):
+    response = client.submit("/requests/birth-records/about-you", {})
+    html = response.get_data(as_text=True)
+    assert 'href="#date_of_birth-day"' in html
+    assert 'id="date_of_birth-day"' in html
