@@ -76,7 +76,10 @@ class DateOfBirthField(DateField):
     (WTForms' "Not a valid date value" is not translated into every language we offer)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not any((v or "").strip() for v in valuelist):
+        # Exactly three boxes, whatever was posted: the widget shows back day, month and year.
+        valuelist = (list(valuelist) + ["", "", ""])[:3]
+        self.raw_data = valuelist
+        if not any((v or "").strip() for v in valuelist):
             self.data = None
             return
         try:

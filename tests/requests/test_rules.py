@@ -151,3 +151,12 @@ def test_the_error_summary_links_a_date_to_its_day_box(client, demo):
     html = response.get_data(as_text=True)
     assert 'href="#date_of_birth-day"' in html
     assert 'id="date_of_birth-day"' in html
+
+
+@pytest.mark.parametrize("posted", [{}, {"date_of_birth": "1"}, {"date_of_birth": ["1", "2", "1990", "4"]}])
+def test_a_date_posted_with_missing_or_extra_boxes_gets_a_message_not_a_crash(client, demo, posted):
+    response = client.submit("/requests/birth-records/about-you", {"full_name": "Kim", **posted})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count('class="govuk-date-input__input') == 3
+    if len(posted.get("date_of_birth", [])) < 3:
+        assert "date of birth" in response.get_data(as_text=True).lower()
