@@ -714,3 +714,28 @@ def test_keyboard_only_birth_records_request(open_session: Callable[..., Session
     assert not you.unseen_focus, "focus was not visible on: " + "; ".join(you.unseen_focus)
     assert not session.problems.messages, session.problems.messages
     assert not session.csp_violations()
+
+
+def test_exit_this_page_leaves_at_once_with_and_without_javascript(open_session: Callable[..., Session]) -> None:
+    """The exit link goes to the harmless page (served here by the browser itself, since this
+    machine reaches no other site); with JavaScript, pressing Shift three times does the same."""
+    for javascript in (False, True):
+        session = open_session(java_script_enabled=javascript)
+        page = session.page
+        exit_url = session.server.app.config["EXIT_PAGE_URL"]
+        page.context.route(
+            exit_url,
+            lambda route: route.fulfill(
+                content_type="text/html", body="<!DOCTYPE html><html lang=en><title>Weather</title><h1>Weather</h1></html>"
+            ),
+        )
+        page.goto(session.url("/requests/general-advice/about-you"))
+        if javascript:
+            page.locator("#full_name").fill("Someone")
+            with page.expect_navigation():
+                for _ in range(3):
+                    page.keyboard.press("Shift")
+        else:
+            _follow(page, ".govuk-exit-this-page a")
+        assert page.url.rstrip("/") == exit_url.rstrip("/")
+        assert page.title() == "Weather"
