@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.adopting.models import (
@@ -25,6 +24,7 @@ from portal.core.forms import (
     GovRadioInput,
     PhoneNumber,
     PlainText,
+    authority_choices,
     choices_from,
 )
 
@@ -107,9 +107,7 @@ class WhereYouLiveForm(FlaskForm):
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
     def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
-        choices = [SelectChoice(slug, name) for slug, name in authorities]
-        choices.append(SelectChoice("elsewhere", _l("Somewhere else")))
-        self.authority.choices = choices
+        self.authority.choices = authority_choices(authorities, _l("Somewhere else"))
 
 
 class YourEnquiryForm(FlaskForm):

@@ -161,3 +161,12 @@ def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
         target = f"{field.id}-day" if isinstance(field.widget, GovDateInput) else field.id
         items.append({"text": str(field.errors[0]), "href": f"#{target}"})
     return items
+
+
+ELSEWHERE = "elsewhere"
+
+
+def authority_choices(authorities: list[tuple[str, str]], elsewhere_label: Any) -> list[SelectChoice]:
+    """The partner authorities (from the database, so a new partner appears at once) and a last
+    choice for anywhere else."""
+    return [SelectChoice(slug, name) for slug, name in authorities] + [SelectChoice(ELSEWHERE, elsewhere_label)]

@@ -30,6 +30,7 @@ from portal.core.forms import (
     EmailAddress,
     PhoneNumber,
     PlainText,
+    authority_choices,
     choices_from,
 )
 from portal.core.timescales import london_date
@@ -153,9 +154,7 @@ class DetailsForm(FlaskForm):
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
     def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
-        choices = [SelectChoice(slug, name) for slug, name in authorities]
-        choices.append(SelectChoice("elsewhere", _l("Not known or somewhere else")))
-        self.authority.choices = choices
+        self.authority.choices = authority_choices(authorities, _l("Not known or somewhere else"))
 
 
 class SupportDetailsForm(DetailsForm):
