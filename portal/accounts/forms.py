@@ -16,11 +16,11 @@ from portal.core.forms import (
     STRIP,
     ChoiceField,
     ChoicesField,
-    EmailAddress,
     GovCheckboxesInput,
     GovRadioInput,
-    PhoneNumber,
     PlainText,
+    email_field,
+    phone_field,
 )
 
 
@@ -107,16 +107,7 @@ class InviteStaffForm(StaffDetailsForm):
             PlainText(),
         ],
     )
-    email = StringField(
-        _l("Work email address"),
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            InputRequired(message=_l("Enter their work email address")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
-        ],
-    )
+    email = email_field(_l("Work email address"), required=_l("Enter their work email address"))
     submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
 
 
@@ -147,24 +138,10 @@ class InvitePersonForm(FlaskForm):
             PlainText(),
         ],
     )
-    email = StringField(
-        _l("Email address (optional)"),
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
-        ],
-    )
-    phone = StringField(
+    email = email_field(_l("Email address (optional)"))
+    phone = phone_field(
         _l("Mobile phone number (optional)"),
-        widget=GovTextInput(),
         description=_l("We send the invitation by text message when there is no email address."),
-        filters=STRIP,
-        validators=[
-            Length(max=40, message=_l("Phone number must be 40 characters or fewer")),
-            PhoneNumber(message=_l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")),
-        ],
     )
     language = ChoiceField(
         _l("Which language should the invitation be in?"),

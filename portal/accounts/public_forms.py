@@ -27,13 +27,11 @@ from portal.core.forms import (
     STRIP,
     ChoiceField,
     ChoicesField,
-    EmailAddress,
     GovCheckboxesInput,
     GovRadioInput,
     PlainText,
+    email_field,
 )
-
-EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
 
 PASSWORD_MESSAGES = {
     PasswordProblem.TOO_SHORT: _l("Password must be 8 characters or more"),
@@ -50,19 +48,6 @@ CONTACT_LABELS = {
     ContactMethod.LETTER: _l("Letter"),
 }
 
-
-def _email_field(label: Any, required: Any, description: Any = None) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        description=description,
-        filters=STRIP,
-        validators=[
-            InputRequired(message=required),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            EmailAddress(message=EMAIL_FORMAT),
-        ],
-    )
 
 
 class NewPassword:
@@ -99,7 +84,7 @@ def _current_password_field(label: Any = None) -> PasswordField:
 
 
 class RegisterForm(FlaskForm):
-    email = _email_field(
+    email = email_field(
         _l("Email address"),
         _l("Enter your email address"),
         _l("We will send you a link to confirm it."),
@@ -137,7 +122,7 @@ class EmailCodeForm(FlaskForm):
 
 
 class ForgottenPasswordForm(FlaskForm):
-    email = _email_field(
+    email = email_field(
         _l("Email address"),
         _l("Enter your email address"),
         _l("We will send a link to reset your password to this address, if it has an account."),
@@ -156,7 +141,7 @@ class AcceptInvitationForm(FlaskForm):
 
 
 class AcceptInvitationWithEmailForm(FlaskForm):
-    email = _email_field(
+    email = email_field(
         _l("Email address"),
         _l("Enter your email address"),
         _l("You will use this to sign in. We will send you a link to confirm it."),
@@ -166,7 +151,7 @@ class AcceptInvitationWithEmailForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = _email_field(
+    email = email_field(
         _l("New email address"),
         _l("Enter your new email address"),
         _l("We will send a link to this address. Your address changes when you follow the link."),

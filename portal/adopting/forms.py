@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
 from portal.adopting.models import (
     AdoptionType,
@@ -19,13 +19,13 @@ from portal.core.forms import (
     STRIP,
     ChoiceField,
     ChoicesField,
-    EmailAddress,
     GovCheckboxesInput,
     GovRadioInput,
-    PhoneNumber,
     PlainText,
     authority_choices,
     choices_from,
+    email_field,
+    phone_field,
 )
 
 ADOPTION_TYPE_LABELS = {
@@ -73,27 +73,13 @@ class AboutYouForm(FlaskForm):
             PlainText(),
         ],
     )
-    email = StringField(
+    email = email_field(
         _l("Email address"),
-        widget=GovTextInput(),
+        required=_l("Enter your email address"),
         description=_l("We will only use this to reply to your enquiry."),
-        filters=STRIP,
-        validators=[
-            InputRequired(message=_l("Enter your email address")),
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
-        ],
     )
-    phone = StringField(
-        _l("Phone number (optional)"),
-        widget=GovTextInput(),
-        description=_l("For international numbers include the country code."),
-        filters=STRIP,
-        validators=[
-            Optional(),
-            Length(max=40, message=_l("Phone number must be 40 characters or fewer")),
-            PhoneNumber(message=_l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")),
-        ],
+    phone = phone_field(
+        _l("Phone number (optional)"), description=_l("For international numbers include the country code.")
     )
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 

@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckboxesInput
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import Field, RadioField, SelectMultipleField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 # Letters, marks, digits and ordinary punctuation are fine in any script; control characters,
 # unassigned code points and the invisible direction overrides used to disguise text are not.
@@ -48,8 +48,12 @@ class PlainText:
                 raise ValidationError(str(_l("Remove any unusual or invisible characters")))
 
 
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
+PHONE_FORMAT = _l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")
+
+
 class EmailAddress:
-    def __init__(self, message: Any) -> None:
+    def __init__(self, message: Any = EMAIL_FORMAT) -> None:
         self.message = message
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
@@ -61,7 +65,7 @@ class EmailAddress:
 class PhoneNumber:
     _allowed = re.compile(r"^\+?[0-9 ()\-]{7,25}$")
 
-    def __init__(self, message: Any) -> None:
+    def __init__(self, message: Any = PHONE_FORMAT) -> None:
         self.message = message
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
@@ -170,3 +174,26 @@ def authority_choices(authorities: list[tuple[str, str]], elsewhere_label: Any) 
     """The partner authorities (from the database, so a new partner appears at once) and a last
     choice for anywhere else."""
     return [SelectChoice(slug, name) for slug, name in authorities] + [SelectChoice(ELSEWHERE, elsewhere_label)]
+
+
+def email_field(label: Any, required: Any = None, description: Any = None) -> StringField:
+    """An email address question, asked the same way on every form; ``required`` is the message
+    for an empty answer, or None when the address is optional."""
+    # No Optional() for an optional address: it would stop the form's own cross-field checks too.
+    validators: list[Any] = [InputRequired(message=required)] if required else []
+    validators += [
+        Length(max=320, message=_l("Email address must be 320 characters or fewer")),
+        EmailAddress(),
+    ]
+    return StringField(label, widget=GovTextInput(), description=description, filters=STRIP, validators=validators)
+
+
+def phone_field(label: Any, description: Any = None) -> StringField:
+    """An optional phone number question, asked the same way on every form."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=description,
+        filters=STRIP,
+        validators=[Length(max=40, message=_l("Phone number must be 40 characters or fewer")), PhoneNumber()],
+    )

@@ -27,11 +27,11 @@ from portal.core.forms import (
     STRIP,
     ChoiceField,
     ChoicesField,
-    EmailAddress,
-    PhoneNumber,
     PlainText,
     authority_choices,
     choices_from,
+    email_field,
+    phone_field,
 )
 from portal.core.timescales import london_date
 from portal.requests.models import RequestKind, SafeContact
@@ -223,25 +223,8 @@ DETAILS_FORMS: dict[RequestKind, type[DetailsForm]] = {
 class ContactForm(CommunicationNeedsFields):
     """How and when it is safe to reach the person, their language and communication needs."""
 
-    email = StringField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            Length(max=320, message=_l("Email address must be 320 characters or fewer")),
-            EmailAddress(message=_l("Enter an email address in the correct format, like name@example.com")),
-        ],
-    )
-    phone = StringField(
-        _l("Phone number"),
-        widget=GovTextInput(),
-        description=_l("For international numbers include the country code."),
-        filters=STRIP,
-        validators=[
-            Length(max=40, message=_l("Phone number must be 40 characters or fewer")),
-            PhoneNumber(message=_l("Enter a phone number, like 01632 960 001 or +44 7700 900 982")),
-        ],
-    )
+    email = email_field(_l("Email address"))
+    phone = phone_field(_l("Phone number"), description=_l("For international numbers include the country code."))
     contact_methods = ChoicesField(
         _l("How can we contact you?"),
         widget=GovCheckboxesInput(),
