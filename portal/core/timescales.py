@@ -79,3 +79,24 @@ def today_london() -> date:
     from portal.core.db import utcnow
 
     return london_date(utcnow())
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` calendar months later; a day the month lacks becomes its last day
+    (31 December plus 2 months is 28 or 29 February)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - timedelta(days=1)).day
+    return date(year, month, min(start.day, last_day))
+
+
+def timeliness_by(due: date, today: date, finished: date | None = None) -> Timeliness:
+    """How a piece of work due on ``due`` is doing, for timescales set in calendar months."""
+    if finished is not None:
+        return Timeliness.DONE if finished <= due else Timeliness.DONE_LATE
+    if today > due:
+        return Timeliness.OVERDUE
+    if working_days_between(today, due) <= DUE_SOON_DAYS:
+        return Timeliness.DUE_SOON
+    return Timeliness.ON_TIME
