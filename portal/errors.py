@@ -11,13 +11,13 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("portal.errors")
 
-HANDLED = (400, 403, 404, 405, 413, 429, 500)
+HANDLED = (400, 403, 404, 405, 409, 413, 429, 500)
 
 
 def _layout() -> str:
@@ -35,6 +35,18 @@ def _same_origin() -> bool:
 
 def render_error(status: int, **context: Any) -> tuple[str, int]:
     return render_template(f"errors/{status}.html", layout=_layout(), **context), status
+
+
+def conflict_response(original: Response) -> Response:
+    """The page for a change that lost a race with someone else's (found only at the commit), with
+    the headers the original response was given (security headers, session cookie)."""
+    body, status = render_error(409)
+    response = make_response(body, status)
+    for name, value in original.headers.items():
+        if name.lower() not in {"content-type", "content-length", "location"}:
+            response.headers[name] = value
+    log.warning("conflicting change endpoint=%s", request.endpoint)
+    return response
 
 
 def _log_exception(exc_info: Any) -> None:

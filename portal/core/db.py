@@ -15,7 +15,9 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.orm.exc import StaleDataError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -131,7 +133,15 @@ def init_app(app: Flask) -> None:
                     raise AssertionError(f"{request.endpoint} changed data while handling a GET")
                 session.rollback()
                 return response
-        session.commit()
+        try:
+            session.commit()
+        except (StaleDataError, IntegrityError):
+            # Two people changed the same record at the same moment and this request lost: nothing
+            # of it is kept, and the person is told to reload and try again.
+            session.rollback()
+            from portal.errors import conflict_response
+
+            return conflict_response(response)
         return response
 
     @app.teardown_request

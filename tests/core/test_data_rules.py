@@ -71,3 +71,43 @@ def test_migrations_match_the_models(app):
         context = MigrationContext.configure(connection)
         differences = compare_metadata(context, db.metadata)
     assert differences == [], "run `flask db migrate` and review the new revision"
+
+
+def test_a_change_that_loses_a_race_at_commit_gets_409_and_keeps_nothing(tmp_path):
+    """Two people saving the same record at once: the second commit finds the version moved on.
+    The person is told to reload and try again, with the usual headers, and nothing is half-saved."""
+    from sqlalchemy import update
+
+    from portal.agency.models import Agency
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'race.db'}")
+    racing = Blueprint("racing", __name__)
+
+    @racing.post("/race")
+    def lose_the_race():
+        from portal.adopting.application_models import Application
+
+        application = db.session.scalar(select(Application))
+        application.decline_reasons = "mine"
+        db.session.add(Agency(name="x", short_name="x", email="x", phone="x", duty_hours="x"))
+        # Someone else's commit lands between our read and our commit.
+        with db.engine.begin() as other:
+            other.execute(update(Application).values(version=Application.version + 1))
+        return "saved"
+
+    app.register_blueprint(racing)
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        db.create_all()
+        from portal.adopting.application_models import Application
+
+        db.session.add(Application(reference="ROI-TEST-0001", answers={}, completed_sections=[]))
+        db.session.commit()
+    response = app.test_client().post("/race")
+    assert response.status_code == 409
+    assert "Someone else changed this at the same time" in response.get_data(as_text=True)
+    assert "nonce-" in response.headers["Content-Security-Policy"]
+    with app.app_context():
+        assert db.session.scalar(select(Agency)) is None
+        assert db.session.scalar(select(Application.decline_reasons)) == ""
