@@ -142,6 +142,7 @@ CARRIES_SECRETS = frozenset(
         "account-confirm-email",
         "account-invitation",
         "account-invitation-sms",
+        "application-joint-invitation",
         "account-reset-password",
         "account-sign-in-code",
         "staff-invitation",
