@@ -64,8 +64,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.accounts.sso import bp as accounts_sso_bp
     from portal.accounts.staff import bp as accounts_bp
     from portal.accounts.staff_invites import bp as public_invites_bp
+    from portal.adopting.application_public import bp as application_public_bp
+    from portal.adopting.application_staff import bp as application_staff_bp
     from portal.adopting.public import bp as adopting_public_bp
+    from portal.adopting.registration_public import bp as registration_public_bp
+    from portal.adopting.reports_staff import bp as adopter_reports_bp
     from portal.adopting.staff import bp as adopting_staff_bp
+    from portal.adopting.training_staff import bp as training_staff_bp
     from portal.agency.public import bp as agency_public_bp
     from portal.agency.staff import bp as agency_staff_bp
     from portal.backoffice.staff import bp as backoffice_bp
@@ -85,6 +90,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         agency_staff_bp,
         requests_public_bp,
         requests_staff_bp,
+        registration_public_bp,
+        application_public_bp,
+        application_staff_bp,
+        training_staff_bp,
+        adopter_reports_bp,
     ):
         app.register_blueprint(blueprint)
 

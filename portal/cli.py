@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.config import ROOT
@@ -18,6 +18,7 @@ i18n = AppGroup("translate", help="Extract, update and compile the translation c
 staff_cli = AppGroup("staff", help="Staff accounts.")
 agency_cli = AppGroup("agency", help="The agency and its partner authorities.")
 demo_cli = AppGroup("demo", help="Demonstration data (refused in production).")
+applications_cli = AppGroup("applications", help="Applications to adopt.")
 
 BABEL_CFG = ROOT / "babel.cfg"
 POT = ROOT / "translations" / "messages.pot"
@@ -128,7 +129,21 @@ def demo_load() -> None:
     click.echo(summary)
 
 
+@applications_cli.command("send-reminders")
+def applications_send_reminders() -> None:
+    """Remind applicants whose break between the stages ends within two weeks (run it daily)."""
+    from portal.adopting.application_rules import send_break_reminders
+    from portal.core.db import db
+    from portal.core.timescales import today_london
+
+    # The reminders carry a link to the portal, which needs a request to build.
+    with current_app.test_request_context():
+        sent = send_break_reminders(today_london())
+        db.session.commit()
+    click.echo(f"Reminders sent: {sent}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (i18n, staff_cli, agency_cli, demo_cli):
+    for group in (i18n, staff_cli, agency_cli, demo_cli, applications_cli):
         app.cli.add_command(group)
 

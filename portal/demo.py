@@ -44,7 +44,7 @@ LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Kowalski", "Singh", "Jon
 __all__ = ["DemoRefused", "load_demo"]
 
 
-def load_demo(include_requests: bool = True) -> str:
+def load_demo(include_requests: bool = True, include_applications: bool = True) -> str:
     if current_app.config["PORTAL_ENV"] == "production":
         raise DemoRefused("demo data is never loaded in production mode")
     if db.session.scalar(select(Agency).limit(1)) is not None:
@@ -78,6 +78,10 @@ def load_demo(include_requests: bool = True) -> str:
     public_accounts = load_public_demo()
     if include_requests:
         load_demo_requests()
+    if include_applications:
+        from portal.adopting.demo import load_demo_applications
+
+        load_demo_applications(DEMO_STAFF, DEMO_MANAGER)
     db.session.commit()
     return "\n".join(
         [
@@ -88,8 +92,15 @@ def load_demo(include_requests: bool = True) -> str:
             f"  {DEMO_ADMIN} (administrator), {DEMO_SPOKE_STAFF} (Coventry spoke only)",
             f"New staff (sets up an authenticator at first sign-in): {DEMO_NEW_STAFF} / {DEMO_PASSWORD}",
             public_accounts,
+            *([demo_applications_summary()] if include_applications else []),
         ]
     )
+
+
+def demo_applications_summary() -> str:
+    from portal.adopting.demo import demo_summary
+
+    return demo_summary()
 
 
 def _demo_enquiries() -> None:

@@ -44,3 +44,32 @@ def test_set_a_cap(app, demo):
     assert runner.invoke(args=["agency", "set-cap", "Solihull", "2026", "4"]).exit_code == 0
     assert runner.invoke(args=["agency", "set-cap", "Atlantis", "2026", "4"]).exit_code != 0
     assert runner.invoke(args=["agency", "set-cap", "Solihull", "2026", "-1"]).exit_code != 0
+
+
+def test_demo_applications_stand_at_each_stage(app):
+    from portal.adopting.application_models import Application
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        statuses = sorted(db.session.scalars(select(Application.status)))
+    assert statuses == ["approved", "on_break", "stage_one", "stage_two", "submitted"]
+
+
+def test_break_reminders_command(app):
+    from datetime import timedelta
+
+    from portal.adopting.application_models import Application
+    from portal.core.outbox import OutboxMessage
+    from portal.core.timescales import today_london
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    assert runner.invoke(args=["applications", "send-reminders"]).output.strip() == "Reminders sent: 0"
+    with app.app_context():
+        on_break = db.session.scalar(select(Application).where(Application.status == "on_break"))
+        on_break.break_until = today_london() + timedelta(days=10)
+        db.session.commit()
+    assert runner.invoke(args=["applications", "send-reminders"]).output.strip() == "Reminders sent: 1"
+    with app.app_context():
+        sent = db.session.scalar(select(func.count()).where(OutboxMessage.template == "application-break-ending"))
+    assert sent == 1

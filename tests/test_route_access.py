@@ -11,6 +11,10 @@ import re
 import pytest
 
 from portal.core.access import access_of, is_known_category
+from tests.adopting.access_application_public import APPLICATION_PUBLIC_ACCESS
+from tests.adopting.access_application_staff import APPLICATION_STAFF_ACCESS
+from tests.adopting.access_registration import REGISTRATION_ACCESS
+from tests.adopting.access_training_reports import TRAINING_REPORTS_ACCESS
 
 ENQUIRIES = "staff:assessment_worker,duty_worker,team_manager"
 OUTBOX = "staff:administrator,duty_worker"
@@ -88,6 +92,11 @@ EXPECTED = {
     "staff_admin.deactivate_staff": ADMIN,
     "staff_admin.reactivate_staff": ADMIN,
     "staff_admin.reset_authenticator": ADMIN,
+    # Each part of the application journey keeps its own table beside its tests.
+    **REGISTRATION_ACCESS,
+    **APPLICATION_PUBLIC_ACCESS,
+    **APPLICATION_STAFF_ACCESS,
+    **TRAINING_REPORTS_ACCESS,
 }
 
 

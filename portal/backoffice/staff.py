@@ -49,6 +49,12 @@ def staff_navigation() -> dict[str, object]:
     items = [("backoffice.home", _l("Home"), endpoint == "backoffice.home")]
     if current_user.has_role(*ENQUIRY_ROLES):
         items.append(("adopting_staff.list_enquiries", _l("Enquiries"), endpoint.startswith("adopting_staff.")))
+    from portal.adopting.roles import APPLICATION_ROLES, REPORT_ROLES, TRAINING_ROLES
+
+    if current_user.has_role(*APPLICATION_ROLES):
+        items.append(("application_staff.list_applications", _l("Applications"), endpoint.startswith("application_staff.")))
+    if current_user.has_role(*TRAINING_ROLES):
+        items.append(("training_staff.list_courses", _l("Training"), endpoint.startswith("training_staff.")))
     from portal.requests.staff import REQUEST_ROLES
 
     if current_user.has_role(*REQUEST_ROLES):
@@ -59,6 +65,8 @@ def staff_navigation() -> dict[str, object]:
 
     if current_user.has_role(*INVITING_ROLES):
         items.append(("public_invites.invite_person", _l("Make an account"), endpoint.startswith("public_invites.")))
+    if current_user.has_role(*REPORT_ROLES):
+        items.append(("adopter_reports.adopter_report", _l("Recruitment report"), endpoint.startswith("adopter_reports.")))
     if current_user.has_role(StaffRole.ADMINISTRATOR):
         items.append(("staff_admin.list_staff", _l("Staff accounts"), endpoint.startswith("staff_admin.")))
     return {
