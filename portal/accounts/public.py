@@ -116,6 +116,11 @@ def register() -> Page:
     form = RegisterForm()
     if form.validate_on_submit():
         rules.register(form.email.data, form.password.data, current_locale())
+        # Someone sent to sign in on the way to a page (an invitation to join an application) who
+        # has no account yet: after confirming their email and signing in, they go on to it.
+        target = _safe_next(request.args.get("next"))
+        if target:
+            session["after_sign_in"] = target
         return _check_email("register", form.email.data)
     return render_template("accounts/account-register.html", form=form)
 
@@ -131,7 +136,7 @@ def confirm_email(token: str) -> Page:
     if form.validate_on_submit():
         rules.confirm_email(user)
         flash(_("Your email address is confirmed. You can now sign in."), "success")
-        return redirect(url_for("accounts_public.sign_in"))
+        return redirect(url_for("accounts_public.sign_in", next=_safe_next(session.pop("after_sign_in", None))))
     return render_template(
         "accounts/account-confirm.html",
         form=form,
@@ -170,7 +175,7 @@ def sign_in() -> Page:
             return redirect(url_for("accounts_public.sign_in_code"))
         # The same words whether or not the address has an account.
         form.email.errors = [_("Enter a correct email address and password")]
-    return render_template("accounts/account-sign-in.html", form=form)
+    return render_template("accounts/account-sign-in.html", form=form, next_page=_safe_next(request.args.get("next")))
 
 
 def _too_many_codes() -> None:

@@ -149,3 +149,19 @@ def test_signed_in_people_are_sent_to_their_account_from_register(app):
     make_account(app)
     client = sign_in(app)
     assert client.get("/account/register").headers["Location"].endswith("/account/")
+
+
+def test_someone_sent_to_sign_in_on_the_way_to_a_page_gets_there_after_registering(app, client):
+    """An invitation to join an application opened by someone with no account yet: the sign-in page
+    offers registration, and after confirming and signing in they land where they were going."""
+    target = "/my-application/registration/join/some-token"
+    sign_in_page = client.get(f"/account/sign-in?next={target}").get_data(as_text=True)
+    assert f"/account/register?next={target}" in sign_in_page
+    client.submit(f"/account/register?next={target}", {"email": EMAIL, "password": PASSWORD})
+    link = last_email(app, EMAIL, "account-confirm-email").link
+    response = client.submit(link, {})
+    assert response.headers["Location"].endswith(f"/account/sign-in?next={target}")
+    # Somewhere else, or the staff side, is never a destination.
+    client.submit("/account/register?next=https://evil.example/", {"email": "b@people.example", "password": PASSWORD})
+    second = last_email(app, "b@people.example", "account-confirm-email").link
+    assert client.submit(second, {}).headers["Location"].endswith("/account/sign-in")
