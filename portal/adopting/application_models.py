@@ -140,6 +140,9 @@ class Applicant(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     position: Mapped[int] = mapped_column(default=1)
     public_user_id: Mapped[int | None] = mapped_column(ForeignKey("public_user.id"), index=True)
+    # The same person while the application is open, cleared when it ends: unique, so the database
+    # itself refuses anyone a second open application, however many tabs press "Start" at once.
+    open_for_user_id: Mapped[int | None] = mapped_column(ForeignKey("public_user.id"), unique=True)
     # For the second applicant until they accept: where the invitation went, and a hash of its token.
     invite_email: Mapped[str] = mapped_column(String(320), default="")
     invite_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)

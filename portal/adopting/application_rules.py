@@ -28,6 +28,7 @@ from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
@@ -134,6 +135,10 @@ def _move(application: Application, move: str) -> None:
     if application.status not in allowed:
         raise IllegalMove(f"{move} is not allowed from {application.status}")
     application.status = allowed[application.status]
+    if application.status in FINAL:
+        # The applicants are free to apply again.
+        for applicant in application.applicants:
+            applicant.open_for_user_id = None
 
 
 def _check_version(application: Application, seen_version: int | None) -> None:
@@ -215,9 +220,16 @@ def start_registration(user: PublicUser, joint: bool) -> Application:
         .limit(1)
     )
     application = Application(reference=new_reference("ROI"), joint=joint, enquiry_id=enquiry_id, answers={})
-    application.applicants.append(Applicant(position=1, public_user_id=user.id, answers={}))
-    db.session.add(application)
-    db.session.flush()
+    application.applicants.append(Applicant(position=1, public_user_id=user.id, open_for_user_id=user.id, answers={}))
+    savepoint = db.session.begin_nested()
+    try:
+        db.session.add(application)
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        # "Start" pressed in another tab at the same moment: that one made the application.
+        savepoint.rollback()
+        raise NotAllowed("already_applying") from None
     _record("registration_started", application, joint=joint, enquiry_linked=enquiry_id is not None)
     return application
 
@@ -329,6 +341,7 @@ def join_application(user: PublicUser, token: str) -> Application:
     if existing is not None and existing.status not in FINAL:
         raise NotAllowed("already_applying")
     applicant.public_user_id = user.id
+    applicant.open_for_user_id = user.id
     applicant.invite_token_hash = None
     _record("second_applicant_joined", application)
     return application

@@ -34,26 +34,27 @@ DEMO_APPLICATIONS = [
 
 
 def household_answers(authority_slug: str) -> dict[str, dict[str, Any]]:
-    """Plain answers to every household section, as the registration forms store them."""
+    """Plain answers to every household section, shaped as the registration forms store them."""
     return {
-        "home": {"address_line_1": "1 Demo Street", "town": "Demo Town", "postcode": "CV34 4RL",
-                 "authority": authority_slug, "years_at_address": 3},
-        "household": {"relationship": "", "together_since": None, "others": []},
-        "children": {"children_at_home": 0, "children_at_home_details": "", "children_elsewhere": ""},
+        "home": {"address_line_1": "1 Demo Street", "address_line_2": "", "town": "Demo Town",
+                 "postcode": "CV34 4RL", "authority": authority_slug, "years_at_address": "1_to_5"},
+        "household": {"others": []},
+        "children": {"children_at_home": "0", "children_at_home_details": "", "children_elsewhere": ""},
         "experience": {"experience": "Aunt to three nephews; volunteer at a youth club."},
         "motivation": {"motivation": "We have room and love to give a child a settled home."},
-        "children_hoped_for": {"age_from": 0, "age_to": 6, "siblings": "maybe", "needs": ["health_conditions"]},
+        "children_hoped_for": {"age_from": "0", "age_to": "6", "siblings": "maybe", "needs": ["health_conditions"]},
         "previous": {"adopted_before": "no", "fostering_child": "no", "applied_before": "no", "applied_before_details": ""},
     }
 
 
 def applicant_answers(name: str) -> dict[str, dict[str, Any]]:
+    """One applicant's own answers, shaped as the registration forms store them."""
     return {
         "about_you": {"full_name": name, "other_names": "", "date_of_birth": "1985-04-12", "phone": "",
                       "occupation": "Teacher", "works_with_children": "yes"},
-        "health": {"conditions": "no", "conditions_details": "", "gp_practice": "Demo Surgery"},
-        "suitability": {"convictions": "no", "convictions_details": "", "investigations": "no",
-                        "investigations_details": "", "children_in_care": "no", "children_in_care_details": ""},
+        "health": {"health_conditions": "no", "health_details": "", "gp_practice": "Demo Surgery"},
+        "suitability": {"convicted": "no", "convicted_details": "", "investigated": "no",
+                        "investigated_details": "", "child_in_care": "no", "child_in_care_details": ""},
     }
 
 

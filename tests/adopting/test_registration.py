@@ -618,3 +618,28 @@ def test_pages_in_every_language(app, demo, language):
         assert f'lang="{language}"' in response.get_data(as_text=True)
     response = client.submit(f"{BASE}/about-you", {})
     assert response.status_code == 200
+
+
+def test_start_pressed_in_ten_tabs_at_once_makes_one_application(app, demo):
+    import threading
+
+    client = applicant_client(app)
+    token = client.csrf_token(f"{BASE}/start")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"], domain="portal.test")
+    results: list[int] = []
+    barrier = threading.Barrier(10)
+
+    def press_start() -> None:
+        other = app.test_client()
+        other.set_cookie(cookie.key, cookie.value, domain="portal.test")
+        barrier.wait()
+        results.append(other.post(f"{BASE}/start", data={"csrf_token": token, "joint": "single"}).status_code)
+
+    threads = [threading.Thread(target=press_start) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(set(results)) == [302]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Application)) == 1

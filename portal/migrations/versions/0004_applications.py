@@ -93,6 +93,7 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('public_user_id', sa.Integer(), nullable=True),
+    sa.Column('open_for_user_id', sa.Integer(), nullable=True),
     sa.Column('invite_email', sa.String(length=320), nullable=False),
     sa.Column('invite_token_hash', sa.String(length=128), nullable=True),
     sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True),
@@ -107,10 +108,12 @@ def upgrade():
     sa.Column('consent_text', sa.Text(), nullable=False),
     sa.Column('stage_one_answers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_applicant_application_id_application')),
+    sa.ForeignKeyConstraint(['open_for_user_id'], ['public_user.id'], name=op.f('fk_applicant_open_for_user_id_public_user')),
     sa.ForeignKeyConstraint(['public_user_id'], ['public_user.id'], name=op.f('fk_applicant_public_user_id_public_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_applicant')),
     sa.UniqueConstraint('application_id', 'position', name=op.f('uq_applicant_application_id')),
     sa.UniqueConstraint('invite_token_hash', name=op.f('uq_applicant_invite_token_hash')),
+    sa.UniqueConstraint('open_for_user_id', name=op.f('uq_applicant_open_for_user_id')),
     sa.UniqueConstraint('public_id', name=op.f('uq_applicant_public_id'))
     )
     with op.batch_alter_table('applicant', schema=None) as batch_op:
