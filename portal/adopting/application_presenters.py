@@ -60,8 +60,8 @@ CHECK_KIND_LABELS = {
 CHECK_STATUS_LABELS = {
     CheckStatus.NOT_REQUESTED: _l("Not asked yet"),
     CheckStatus.REQUESTED: _l("Asked"),
-    CheckStatus.SATISFACTORY: _l("Received"),
-    CheckStatus.CONCERN: _l("Received"),
+    CheckStatus.SATISFACTORY: _l("Reply received"),
+    CheckStatus.CONCERN: _l("Reply received"),
 }
 
 # The outcome as staff read it.

@@ -3,7 +3,7 @@ and decision, messages and the timeline.
 
 The queue, the case page (what it shows, in words) and the helpers every move shares live here;
 the moves themselves, from the registration decision to the agency's decision, with messages and
-downloads, are in application_staff_stage_two, registered on this blueprint.
+downloads, are in application_staff_actions, registered on this blueprint.
 """
 
 from __future__ import annotations
@@ -437,4 +437,4 @@ def button_problem(application: Application) -> tuple[str, int]:
 
 # Every move is registered on this blueprint by this module, imported last because it uses the
 # helpers above.
-from portal.adopting import application_staff_stage_two  # noqa: E402, F401
+from portal.adopting import application_staff_actions  # noqa: E402, F401

@@ -83,7 +83,7 @@ def _figure(value: float | None) -> str:
 def _csv_rows(period: tuple[date, date], scope: int | None) -> Iterable[list[object]]:
     conversion = reports.conversion(*period, scope=scope)
     times = reports.stage_times(*period, today_london(), scope=scope)
-    yield [_("Recruitment report"), _("From"), period[0].isoformat(), _("To"), period[1].isoformat()]
+    yield [_("Recruitment report"), _("Start of period"), period[0].isoformat(), _("End of period"), period[1].isoformat()]
     conversion_head = [
         _("Enquiries"),
         _("Registrations of interest"),

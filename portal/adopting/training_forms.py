@@ -133,8 +133,8 @@ class PeriodForm(Form):
     """The report's period, read from the query string (``from`` and ``to``): a GET changes nothing,
     so it needs no CSRF token."""
 
-    start = _period_date(_l("From"), "from", _l("Enter the first day of the period"))
-    end = _period_date(_l("To"), "to", _l("Enter the last day of the period"))
+    start = _period_date(_l("Start of period"), "from", _l("Enter the first day of the period"))
+    end = _period_date(_l("End of period"), "to", _l("Enter the last day of the period"))
 
     def validate_start(self, field: PeriodDateField) -> None:
         if field.parsed() is None:

@@ -323,10 +323,10 @@ def test_referees_are_saved_and_their_outcome_is_never_shown(app, person):
         assert CANARY not in text and "Concern" not in text and "Satisfactory" not in text
         assert "concern" not in text.lower().replace("concerns", "")
     text = _text(person.get(f"{BASE}/referees"))
-    assert text.count("Received") == 2 and "Asked" in text
+    assert text.count("Reply received") == 2 and "Asked" in text
     overview = _text(person.get(f"{BASE}/"))
     assert "Personal reference: Someone Else" in overview and "Enhanced DBS check" in overview
-    assert overview.count("Received") == 2
+    assert overview.count("Reply received") == 2
     assert "cannot be changed here" in text and 'name="referee_1_name"' not in text
     # A change sent anyway (an old tab) changes nothing.
     response = person.submit(f"{BASE}/referees", _referee_form(referee_1_name="Changed"), page=f"{BASE}/consent")

@@ -403,7 +403,7 @@ def test_the_export_holds_the_same_figures(app, december, manager_client):
         'attachment; filename="adopter-report-2025-12-01-to-2025-12-31.csv"'
     )
     rows = _csv(response)
-    assert rows[0] == ["Recruitment report", "From", "2025-12-01", "To", "2025-12-31"]
+    assert rows[0] == ["Recruitment report", "Start of period", "2025-12-01", "End of period", "2025-12-31"]
     assert ["Coventry", "3", "2", "0", "66.7", "0.0"] in rows
     assert ["No earlier enquiry", "", "2", "0", "", "0.0"] in rows
     assert ["An event or community group", "2", "2", "1", "100.0", "50.0"] in rows
