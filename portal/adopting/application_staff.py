@@ -67,6 +67,7 @@ from portal.adopting.roles import APPLICATION_ROLES
 from portal.core import audit
 from portal.core.access import staff_with
 from portal.core.db import db
+from portal.core.forms import page_number
 from portal.core.timescales import today_london
 
 bp = Blueprint("application_staff", __name__, url_prefix="/staff/applications")
@@ -77,19 +78,12 @@ STATUS_FILTERS = ["open", *[s.value for s in rules.S if s != rules.S.DRAFT], "al
 Page = tuple[str, int] | Response
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(1, min(int(request.args.get(name, default)), 100000))
-    except ValueError:
-        return default
-
-
 @bp.get("/")
 @staff_with(APPLICATION_ROLES)
 def list_applications() -> str:
     status = request.args.get("status", "open")
     status = status if status in STATUS_FILTERS else "open"
-    page = _int_arg("page", 1)
+    page = page_number()
     found, total = rules.queue(None if status == "open" else status, scope_of(current_user), page, PER_PAGE)
     today = today_london()
     workers = staff_names({a.worker_id for a in found})

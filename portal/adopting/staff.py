@@ -22,6 +22,7 @@ from portal.agency.rules import financial_year, get_agency, list_authorities
 from portal.core import audit
 from portal.core.access import staff_with
 from portal.core.audit import events_for
+from portal.core.forms import page_number
 from portal.core.timescales import today_london
 
 bp = Blueprint("adopting_staff", __name__, url_prefix="/staff/enquiries")
@@ -35,13 +36,6 @@ def _target_days() -> int:
     return agency.enquiry_response_days if agency else rules.DEFAULT_RESPONSE_DAYS
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(1, min(int(request.args.get(name, default)), 100000))
-    except ValueError:
-        return default
-
-
 @bp.get("/")
 @staff_with(ENQUIRY_ROLES)
 def list_enquiries() -> str:
@@ -53,7 +47,7 @@ def list_enquiries() -> str:
     status = request.args.get("status", "open")
     if status not in {"open", "all"} | {s.value for s in EnquiryStatus}:
         status = "open"
-    page = _int_arg("page", 1)
+    page = page_number()
     today = today_london()
     rows, total = rules.queue(authority, status, today, _target_days(), page, PER_PAGE, scope=scope)
     year = financial_year(today)

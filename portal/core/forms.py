@@ -197,3 +197,14 @@ def phone_field(label: Any, description: Any = None) -> StringField:
         filters=STRIP,
         validators=[Length(max=40, message=_l("Phone number must be 40 characters or fewer")), PhoneNumber()],
     )
+
+
+def page_number() -> int:
+    """The ``page`` of a paged list from the query string: a whole number from 1, or 1 for anything
+    else (a person editing the address gets the first page, never an error)."""
+    from flask import request
+
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100000))
+    except ValueError:
+        return 1

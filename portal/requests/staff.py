@@ -18,6 +18,7 @@ from portal.adopting.presenters import language_name, needs_lines
 from portal.core import audit
 from portal.core.access import staff_with
 from portal.core.db import db
+from portal.core.forms import page_number
 from portal.core.timescales import today_london
 from portal.requests import rules
 from portal.requests.models import RequestKind, RequestStatus, ServiceRequest
@@ -54,13 +55,6 @@ WORKER_ROLES = [StaffRole.BIRTH_RELATIVE_WORKER, StaffRole.LETTERBOX_COORDINATOR
 STATUS_FILTERS = [rules.OPEN, *[s.value for s in RequestStatus], "all"]
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(1, min(int(request.args.get(name, default)), 100000))
-    except ValueError:
-        return default
-
-
 @bp.get("/")
 @staff_with(REQUEST_ROLES)
 def list_requests() -> str:
@@ -68,7 +62,7 @@ def list_requests() -> str:
     kind = kind if kind in {k.value for k in RequestKind} else None
     status = request.args.get("status", rules.OPEN)
     status = status if status in STATUS_FILTERS else rules.OPEN
-    page = _int_arg("page", 1)
+    page = page_number()
     found, total = rules.queue(kind, status, scope_of(current_user), today_london(), page, PER_PAGE)
     audit.record("request_queue_viewed", "request_queue", "all", kind=kind or "", status=status)
     return render_template(
