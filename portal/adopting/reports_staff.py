@@ -43,14 +43,20 @@ def _period() -> tuple[PeriodForm, tuple[date, date] | None]:
 
 
 def _render(form: PeriodForm, period: tuple[date, date] | None, status: int) -> tuple[str, int]:
-    conversion = times = None
+    conversion = times = times_by_source = None
     if period is not None:
         scope = scope_of(current_user)
         conversion = reports.conversion(*period, scope=scope)
         times = reports.stage_times(*period, today_london(), scope=scope)
+        times_by_source = reports.stage_times_by_source(*period, today_london(), scope=scope)
     return (
         render_template(
-            "adopting/staff-adopter-report.html", form=form, period=period, conversion=conversion, times=times
+            "adopting/staff-adopter-report.html",
+            form=form,
+            period=period,
+            conversion=conversion,
+            times=times,
+            times_by_source=times_by_source,
         ),
         status,
     )
@@ -83,6 +89,7 @@ def _figure(value: float | None) -> str:
 def _csv_rows(period: tuple[date, date], scope: int | None) -> Iterable[list[object]]:
     conversion = reports.conversion(*period, scope=scope)
     times = reports.stage_times(*period, today_london(), scope=scope)
+    times_by_source = reports.stage_times_by_source(*period, today_london(), scope=scope)
     yield [_("Recruitment report"), _("Start of period"), period[0].isoformat(), _("End of period"), period[1].isoformat()]
     conversion_head = [
         _("Enquiries"),
@@ -112,12 +119,13 @@ def _csv_rows(period: tuple[date, date], scope: int | None) -> Iterable[list[obj
         (_("Stage One"), _("Average calendar days"), _("Within 2 months (%)"), "stage_one"),
         (_("Stage Two"), _("Average calendar days"), _("Within 4 months (%)"), "stage_two"),
     ):
-        yield []
-        yield [heading]
-        yield [_("Council area"), _("Decided"), unit, target]
-        for times_row in times:
-            figures: reports.StageTimes = getattr(times_row, stage)
-            yield [times_row.label, figures.measured, _figure(figures.average), _figure(figures.within_percent)]
+        for group, grouped in ((_("Council area"), times), (_("How they heard about us"), times_by_source)):
+            yield []
+            yield [heading]
+            yield [group, _("Decided"), unit, target]
+            for times_row in grouped:
+                figures: reports.StageTimes = getattr(times_row, stage)
+                yield [times_row.label, figures.measured, _figure(figures.average), _figure(figures.within_percent)]
 
 
 @bp.get("/export.csv")

@@ -337,7 +337,14 @@ def test_the_report_page_shows_the_figures(app, december, manager_client):
     assert _table(page, "registration-caption")["all"] == ["All areas", "4", "3.2", "75.0%"]  # 3.25, rounded half to even
     assert _table(page, "stage-one-caption")["warwickshire"] == ["Warwickshire", "2", "59.5", "50.0%"]
     assert _table(page, "stage-two-caption")["warwickshire"] == ["Warwickshire", "1", "122.0", "100.0%"]
-    assert len(page.by_class("app-table-container")) == 5
+    # The same decisions by how the applicants heard about us: the two from events are the
+    # Christmas ones (4 and 6 working days), and the totals agree with the areas' table.
+    by_source = _table(page, "source-registration-caption")
+    assert by_source["event"] == ["An event or community group", "2", "5.0", "50.0%"]
+    assert by_source["social_media"] == ["Social media", "1", "2.0", "100.0%"]
+    assert by_source["no_enquiry"] == ["No earlier enquiry", "1", "1.0", "100.0%"]
+    assert by_source["all"][1:] == _table(page, "registration-caption")["all"][1:]
+    assert len(page.by_class("app-table-container")) == 8
     assert 'href="/staff/reports/adopters/export.csv?from=2025-12-01&amp;to=2025-12-31"' in page.html
     with app.app_context():
         event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "adopter_report_viewed"))
