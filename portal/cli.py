@@ -132,7 +132,7 @@ def demo_load() -> None:
 @applications_cli.command("send-reminders")
 def applications_send_reminders() -> None:
     """Remind applicants whose break between the stages ends within two weeks (run it daily)."""
-    from portal.adopting.application_rules import send_break_reminders
+    from portal.adopting.assessment_rules import send_break_reminders
     from portal.core.db import db
     from portal.core.timescales import today_london
 

@@ -1,7 +1,8 @@
 """The application to adopt: registration of interest, Stage One, the break, Stage Two, panel and
 decision. One application has one or two applicants; everything else hangs off the application.
 
-Only ``portal/adopting/application_rules.py`` writes these models.
+Only the rules modules (``application_rules``, ``registration_rules``, ``assessment_rules``) write these
+models.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ STAFF_CHECK_STATUS_LABELS = {
     CheckStatus.CONCERN: _l("Concern"),
 }
 
-# Keyed by application_rules.Clock.name.
+# Keyed by application_clocks.Clock.name.
 CLOCK_LABELS = {
     "registration_decision": _l("Decision on your registration"),
     "stage_one": _l("Stage One"),

@@ -22,7 +22,9 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.models import StaffUser
 from portal.adopting import application_models  # noqa: F401  (the tables exist wherever the blueprint does)
+from portal.adopting import application_clocks as clocks
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
 from portal.adopting.application_forms import (
     CONSENT_TEXTS,
     UPLOAD_MESSAGES,
@@ -175,7 +177,7 @@ def view_application() -> str | Response:
         status_label=STATUS_LABELS[application.status],
         steps=steps_of(application),
         tasks=tasks_for(application, applicant),
-        clocks=rules.clocks_of(application, today),
+        clocks=clocks.clocks_of(application, today),
         clock_labels=CLOCK_LABELS,
         worker=_staff_names(application).get(application.worker_id or 0),
         document_labels=DOCUMENT_KIND_LABELS,
@@ -194,10 +196,10 @@ def view_application() -> str | Response:
 @account
 def give_consent() -> str | Response:
     _, applicant = _in({S.STAGE_ONE})
-    paragraphs = CONSENT_TEXTS[rules.CONSENT_VERSION]
+    paragraphs = CONSENT_TEXTS[assessment.CONSENT_VERSION]
     form = ConsentForm()
     if applicant.consent_at is None and form.validate_on_submit():
-        rules.give_consent(applicant, "\n\n".join(str(p) for p in paragraphs))
+        assessment.give_consent(applicant, "\n\n".join(str(p) for p in paragraphs))
         return _done(_l("Thank you. Your consent to the checks has been recorded."))
     return render_template("adopting/application-consent.html", form=form, applicant=applicant, paragraphs=paragraphs)
 
@@ -209,7 +211,7 @@ def name_referees() -> str | Response:
     current = _checks(application, applicant, CheckKind.REFERENCE)
     form = RefereesForm(data=RefereesForm.data_from([c.details for c in current]))
     if not _locked(current) and form.validate_on_submit():
-        rules.save_referees(applicant, form.referees())
+        assessment.save_referees(applicant, form.referees())
         return _done(_l("Your referees have been saved."))
     return render_template(
         "adopting/application-referees.html",
@@ -235,7 +237,7 @@ def previous_partners() -> str | Response:
         data["had_partner"] = "no"
     form = PartnersForm(data=data)
     if not _locked(current) and form.validate_on_submit():
-        rules.save_previous_partners(applicant, form.partners())
+        assessment.save_previous_partners(applicant, form.partners())
         return _done(_l("Your answer about previous partners has been saved."))
     return render_template("adopting/application-previous-partners.html", form=form, locked=_locked(current))
 
@@ -250,7 +252,7 @@ def employer() -> str | Response:
     details = current[0].details if current else {}
     form = EmployerForm(data={"employer_name": details.get("name", ""), "employer_contact": details.get("contact", "")})
     if not _locked(current) and form.validate_on_submit():
-        rules.save_employer(applicant, {"name": form.employer_name.data, "contact": form.employer_contact.data})
+        assessment.save_employer(applicant, {"name": form.employer_name.data, "contact": form.employer_contact.data})
         return _done(_l("Your employer's details have been saved."))
     return render_template("adopting/application-employer.html", form=form, locked=_locked(current))
 
@@ -270,7 +272,7 @@ def book_training() -> str | Response:
         if course is None:
             abort(404)
         try:
-            rules.book_training(application, course)
+            assessment.book_training(application, course)
             return _done(_l("Your place has been booked."), "application_public.book_training")
         except IntegrityError:
             # The same booking sent twice at once: the first one stands.
@@ -280,7 +282,7 @@ def book_training() -> str | Response:
     return render_template(
         "adopting/application-training.html",
         form=form,
-        courses=[(c, rules.places_left(c), c.id in booked) for c in rules.open_courses(today_london())],
+        courses=[(c, assessment.places_left(c), c.id in booked) for c in assessment.open_courses(today_london())],
         bookings=sorted(application.bookings, key=lambda b: b.course.starts_at),
     )
 
@@ -292,7 +294,7 @@ def cancel_training(public_id: str) -> Response:
     booking = next((b for b in application.bookings if b.course.public_id == public_id), None)
     if booking is None:
         abort(404)
-    rules.cancel_booking(application, booking)
+    assessment.cancel_booking(application, booking)
     return _done(_l("Your booking has been cancelled."), "application_public.book_training")
 
 
@@ -303,7 +305,7 @@ def upload_documents() -> str | Response:
     form = DocumentForm()
     if form.validate_on_submit():
         try:
-            rules.add_document(applicant, DocumentKind(form.kind.data), form.document.data.read(), form.document.data.filename)
+            assessment.add_document(applicant, DocumentKind(form.kind.data), form.document.data.read(), form.document.data.filename)
             return _done(_l("Your document has been uploaded."), "application_public.upload_documents")
         except UploadRejected as exc:
             form.document.errors = [str(UPLOAD_MESSAGES.get(exc.reason, UPLOAD_MESSAGES["damaged"]))]
@@ -342,20 +344,20 @@ def download_document(public_id: str) -> Response:
 def choose_next_stage() -> str | Response:
     application, _ = _in({S.STAGE_ONE_DONE, S.ON_BREAK})
     today = today_london()
-    latest = rules.latest_break_end(application)
+    latest = clocks.latest_break_end(application)
     if application.status == S.ON_BREAK:
         resume = ContinueForm()
         if resume.validate_on_submit():
-            rules.continue_to_stage_two(application)
+            assessment.continue_to_stage_two(application)
             return _done(_l("Thank you. Stage Two has started."))
         return render_template("adopting/application-next-stage.html", form=resume, application=application, latest=latest)
     form = NextStageForm()
     valid = form.validate_on_submit()
     if valid and form.check_until(today, latest):
         if form.choice.data == "continue":
-            rules.continue_to_stage_two(application)
+            assessment.continue_to_stage_two(application)
             return _done(_l("Thank you. Stage Two has started."))
-        rules.take_break(application, form.until.data, today)
+        assessment.take_break(application, form.until.data, today)
         return _done(_l("Your break has been recorded. Tell us when you are ready to go on to Stage Two."))
     return render_template("adopting/application-next-stage.html", form=form, application=application, latest=latest)
 
@@ -371,13 +373,13 @@ def comment_on_report() -> str | Response:
     if application.par_shared_at is None:
         raise _GoBack(VIEW, _l("Your report has not been shared with you yet."))
     today = today_london()
-    due = rules.par_comments_due(application)
+    due = clocks.par_comments_due(application)
     can_comment = application.status == S.STAGE_TWO and due is not None and today <= due
     form = CommentsForm(data={"comments": application.par_comments})
     if request.method == "POST" and not can_comment:
         raise _GoBack("application_public.comment_on_report", REFUSALS["comments_closed"])
     if form.validate_on_submit():
-        rules.comment_on_par(application, applicant, form.comments.data, today)
+        assessment.comment_on_par(application, applicant, form.comments.data, today)
         return _done(_l("Your comments have been sent."), "application_public.comment_on_report")
     return render_template(
         "adopting/application-report.html", form=form, application=application, due=due, can_comment=can_comment

@@ -28,7 +28,9 @@ from wtforms.fields.core import UnboundField
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.accounts.rules import scope_of
 from portal.adopting import application_models  # noqa: F401  (the tables exist wherever the blueprint does)
+from portal.adopting import application_clocks as clocks
 from portal.adopting import application_rules as rules
+from portal.adopting import registration_rules as registration
 from portal.adopting import registration_forms
 from portal.adopting.application_models import Application, ApplicationMessage
 from portal.adopting.application_presenters import (
@@ -97,7 +99,7 @@ def list_applications() -> str:
             "worker": workers.get(a.worker_id) if a.worker_id else None,
         }
         for a in found
-        for clock in [rules.current_clock(a, today)]
+        for clock in [clocks.current_clock(a, today)]
     ]
     audit.record("application_queue_viewed", "application_queue", "all", status=status)
     return render_template(
@@ -189,7 +191,7 @@ def _available(application: Application, user: StaffUser, today: date) -> set[st
         can.add("visits")
     if status == S.STAGE_TWO:
         can.add("share_par")
-    due = rules.par_comments_due(application)
+    due = clocks.par_comments_due(application)
     if "book_panel" in moves and due is not None and (application.par_commented_at is not None or today > due):
         can.add("book_panel")
     if status == S.AT_PANEL:
@@ -231,7 +233,7 @@ def _applicant_parts(application: Application, authority: dict[str, dict[str, An
                 ),
                 "sections": [
                     (SECTION_LABELS[s], answer_rows(s, applicant.answers.get(s) or {}, authority))
-                    for s in rules.APPLICANT_SECTIONS
+                    for s in registration.APPLICANT_SECTIONS
                 ],
                 "checks": [
                     {
@@ -274,18 +276,18 @@ def case_context(application: Application, user: StaffUser, today: date) -> dict
         "applicants": applicants,
         "household": [
             (SECTION_LABELS[s], answer_rows(s, application.answers.get(s) or {}, authority))
-            for s in rules.HOUSEHOLD_SECTIONS
+            for s in registration.HOUSEHOLD_SECTIONS
         ],
         "enquiry": enquiry,
         "enquiry_source": label_of(SOURCE_LABELS, enquiry.source) if enquiry else None,
-        "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in rules.clocks_of(application, today)],
+        "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in clocks.clocks_of(application, today)],
         "documents": [
             (d, label_of(DOCUMENT_KIND_LABELS, d.kind), by_id.get(d.applicant_id or 0, "")) for d in application.documents
         ],
         "messages": [(m, sender(m)) for m in application.messages],
         "timeline": [(e, label_of(ACTION_LABELS, e.action), _who(e, names)) for e in timeline],
         "recommendation_labels": RECOMMENDATION_LABELS,
-        "par_due": rules.par_comments_due(application),
+        "par_due": clocks.par_comments_due(application),
         "can": _available(application, user, today),
         "own_recommendation": application.stage_one_recommended_by_id == user.id,
     }

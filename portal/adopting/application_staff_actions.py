@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.models import StaffRole, StaffUser
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
 from portal.adopting.application_models import Application, CheckStatus
 from portal.adopting.application_staff import Page, act, bp, button_problem, load, seen_version, workers_for
 from portal.adopting.application_staff_forms import (
@@ -135,7 +136,7 @@ def allocate_worker(public_id: str) -> Page:
 @staff_with(APPLICATION_ROLES)
 def set_stage_one_plan(public_id: str) -> Page:
     def move(a: Application, f: PlanForm) -> None:
-        rules.set_stage_one_plan(a, f.stage_one_plan.data or "", seen_version(f))
+        assessment.set_stage_one_plan(a, f.stage_one_plan.data or "", seen_version(f))
 
     return act(
         load(public_id),
@@ -158,7 +159,7 @@ def record_check(public_id: str, check_id: str) -> Page:
     form = RecordCheckForm().use_ids(check.public_id)
 
     def move(a: Application, f: RecordCheckForm) -> None:
-        rules.record_check(check, CheckStatus(f.check_status.data), f.check_note.data or "", seen_version(f))
+        assessment.record_check(check, CheckStatus(f.check_status.data), f.check_note.data or "", seen_version(f))
 
     return act(
         application,
@@ -183,7 +184,7 @@ def record_attendance(public_id: str, course_id: str) -> Page:
         return button_problem(application)
 
     def move(a: Application, f: AttendanceForm) -> None:
-        rules.record_attendance(booking, f.attended.data == "yes", seen_version(f))
+        assessment.record_attendance(booking, f.attended.data == "yes", seen_version(f))
 
     return act(
         application,
@@ -200,7 +201,7 @@ def record_attendance(public_id: str, course_id: str) -> Page:
 @staff_with(APPLICATION_ROLES)
 def recommend_stage_one(public_id: str) -> Page:
     def move(a: Application, f: RecommendForm) -> None:
-        rules.recommend_stage_one(
+        assessment.recommend_stage_one(
             a, current_user, f.recommendation.data == "progress", f.recommendation_reasons.data or "", seen_version(f)
         )
 
@@ -222,7 +223,7 @@ def sign_off_stage_one(public_id: str) -> Page:
     _manager_only()
 
     def move(a: Application, f: SignOffForm) -> None:
-        rules.sign_off_stage_one(a, current_user, f.sign_off.data == "agree", seen_version(f))
+        assessment.sign_off_stage_one(a, current_user, f.sign_off.data == "agree", seen_version(f))
 
     form = SignOffForm()
     agreed = form.sign_off.data == "agree"
@@ -248,7 +249,7 @@ def book_visit(public_id: str) -> Page:
         typed = f.moment()
         assert typed is not None  # the form is valid
         at = typed.replace(tzinfo=LONDON).astimezone(UTC)
-        rules.book_visit(a, at, f.visit_purpose.data or "", seen_version(f))
+        assessment.book_visit(a, at, f.visit_purpose.data or "", seen_version(f))
 
     return act(
         load(public_id),
@@ -274,7 +275,7 @@ def update_visit(public_id: str, visit_id: str) -> Page:
 
     def move(a: Application, f: UpdateVisitForm) -> None:
         done = f.visit_outcome.data == "done"
-        rules.update_visit(visit, done, not done, seen_version(f))
+        assessment.update_visit(visit, done, not done, seen_version(f))
 
     return act(application, "visit_update", form, move, _("Home visit updated."), _not_stage_two(), "visits")
 
@@ -283,7 +284,7 @@ def update_visit(public_id: str, visit_id: str) -> Page:
 @staff_with(APPLICATION_ROLES)
 def share_par(public_id: str) -> Page:
     def move(a: Application, f: ParForm) -> None:
-        rules.share_par(a, f.par_text.data or "", seen_version(f))
+        assessment.share_par(a, f.par_text.data or "", seen_version(f))
 
     return act(
         load(public_id),
@@ -304,7 +305,7 @@ def share_par(public_id: str) -> Page:
 @staff_with(APPLICATION_ROLES)
 def book_panel(public_id: str) -> Page:
     def move(a: Application, f: PanelForm) -> None:
-        rules.book_panel(a, f.panel_date.data, today_london(), seen_version(f))
+        assessment.book_panel(a, f.panel_date.data, today_london(), seen_version(f))
 
     return act(
         load(public_id),
@@ -321,7 +322,7 @@ def book_panel(public_id: str) -> Page:
 @staff_with(APPLICATION_ROLES)
 def record_panel_recommendation(public_id: str) -> Page:
     def move(a: Application, f: PanelRecommendationForm) -> None:
-        rules.record_panel_recommendation(a, f.panel_recommendation.data == "approve", seen_version(f))
+        assessment.record_panel_recommendation(a, f.panel_recommendation.data == "approve", seen_version(f))
 
     return act(
         load(public_id),
@@ -342,7 +343,7 @@ def record_decision(public_id: str) -> Page:
 
     def move(a: Application, f: DecisionForm) -> None:
         approve = f.decision.data == "approve"
-        rules.record_decision(a, current_user, approve, f.decision_reasons.data or "", seen_version(f))
+        assessment.record_decision(a, current_user, approve, f.decision_reasons.data or "", seen_version(f))
 
     return act(
         application,

@@ -376,7 +376,7 @@ ACTION_LABELS: dict[str, Any] = {
 # Events nobody did by hand: the portal did them on its own.
 SYSTEM_ACTIONS = {"break_reminder_sent"}
 
-# The timescales as staff read them (application_rules.Clock.name), each with its length.
+# The timescales as staff read them (application_clocks.Clock.name), each with its length.
 CLOCK_LABELS: dict[str, Any] = {
     "registration_decision": _l("Decision on the registration (5 working days)"),
     "stage_one": _l("Stage One (2 months)"),

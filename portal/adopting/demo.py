@@ -17,6 +17,8 @@ from portal.accounts.models import PublicUser, StaffUser
 from portal.accounts.public_demo import DEMO_APPLICANT, DEMO_PUBLIC_PASSWORD
 from portal.accounts.rules import hash_password
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import Application, CheckStatus
 from portal.adopting.models import AdoptionType, Enquiry, EnquirySource, EnquiryStatus
 from portal.agency.rules import find_authority_by_name
@@ -75,13 +77,13 @@ def _account(email: str, name: str) -> PublicUser:
 
 def build_submitted(user: PublicUser, authority_slug: str) -> Application:
     """A single applicant's registration, every section answered and signed."""
-    application = rules.start_registration(user, joint=False)
+    application = registration.start_registration(user, joint=False)
     for section, answers in household_answers(authority_slug).items():
-        rules.save_household_section(application, section, answers)
+        registration.save_household_section(application, section, answers)
     applicant = application.applicants[0]
     for section, answers in applicant_answers(user.name).items():
-        rules.save_applicant_section(applicant, section, answers)
-    rules.sign_registration(applicant, user.name, "Demo declaration")
+        registration.save_applicant_section(applicant, section, answers)
+    registration.sign_registration(applicant, user.name, "Demo declaration")
     return application
 
 
@@ -91,8 +93,8 @@ def _advance(application: Application, stage: str, worker: StaffUser, manager: S
     today = today_london()
     rules.accept_registration(application, worker, None)
     applicant = application.applicants[0]
-    rules.give_consent(applicant, "Demo consent")
-    rules.save_referees(
+    assessment.give_consent(applicant, "Demo consent")
+    assessment.save_referees(
         applicant,
         [
             {"name": "Demo referee one", "relationship": "Friend", "years_known": 10, "relative": "no",
@@ -103,27 +105,27 @@ def _advance(application: Application, stage: str, worker: StaffUser, manager: S
              "email": "referee.three@demo.example", "phone": "", "address": "Demo address"},
         ],
     )
-    rules.set_stage_one_plan(application, "Checks, references and preparation training in the first month.", None)
+    assessment.set_stage_one_plan(application, "Checks, references and preparation training in the first month.", None)
     for check in application.checks[:3]:
-        rules.record_check(check, CheckStatus.REQUESTED, "", None)
+        assessment.record_check(check, CheckStatus.REQUESTED, "", None)
     if stage == "stage_one":
         return
     for check in application.checks:
-        rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-    rules.recommend_stage_one(application, worker, True, "All checks and references are satisfactory.", None)
-    rules.sign_off_stage_one(application, manager, True, None)
+        assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+    assessment.recommend_stage_one(application, worker, True, "All checks and references are satisfactory.", None)
+    assessment.sign_off_stage_one(application, manager, True, None)
     if stage == "on_break":
-        rules.take_break(application, today + timedelta(days=60), today)
+        assessment.take_break(application, today + timedelta(days=60), today)
         return
-    rules.continue_to_stage_two(application)
-    rules.book_visit(application, utcnow() + timedelta(days=7), "Home study: your family history", None)
+    assessment.continue_to_stage_two(application)
+    assessment.book_visit(application, utcnow() + timedelta(days=7), "Home study: your family history", None)
     if stage == "stage_two":
         return
-    rules.share_par(application, "Demo Prospective Adopter's Report.", None)
-    rules.comment_on_par(application, applicant, "We agree with the report.", today)
-    rules.book_panel(application, today, today, None)
-    rules.record_panel_recommendation(application, True, None)
-    rules.record_decision(application, manager, True, "The panel recommended approval.", None)
+    assessment.share_par(application, "Demo Prospective Adopter's Report.", None)
+    assessment.comment_on_par(application, applicant, "We agree with the report.", today)
+    assessment.book_panel(application, today, today, None)
+    assessment.record_panel_recommendation(application, True, None)
+    assessment.record_decision(application, manager, True, "The panel recommended approval.", None)
 
 
 def load_demo_applications(worker_email: str, manager_email: str) -> None:
@@ -161,7 +163,7 @@ def _load(worker_email: str, manager_email: str) -> None:
     )
     now = utcnow()
     for days, venue in ((14, "Demo venue: Shire Hall, Warwick"), (28, "Online"), (42, "Demo venue: Council House, Coventry")):
-        rules.add_course("Preparation training (three days)", now + timedelta(days=days), venue, 12)
+        assessment.add_course("Preparation training (three days)", now + timedelta(days=days), venue, 12)
     for email, name, authority_name, stage in DEMO_APPLICATIONS:
         authority = find_authority_by_name(authority_name)
         application = build_submitted(_account(email, name), authority.slug if authority else "")

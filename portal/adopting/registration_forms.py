@@ -45,7 +45,7 @@ MAX_OTHERS = 6
 # A loose check, as GOV.UK advises: letters and digits in the shape of a UK postcode, any spacing.
 POSTCODE_SHAPE = re.compile(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}$")
 
-# The declaration each applicant signs, by version (see application_rules.DECLARATION_VERSION). The
+# The declaration each applicant signs, by version (see registration_rules.DECLARATION_VERSION). The
 # text signed is kept in the applicant's language with the signature.
 DECLARATIONS: dict[str, Any] = {
     "roi-2026-1": _l(

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.models import PublicUser
 from portal.adopting import application_rules as rules
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import Applicant, Application, ApplicationStatus
 from portal.adopting.registration_forms import (
     DECLARATIONS,
@@ -37,7 +38,7 @@ bp = Blueprint("registration_public", __name__, url_prefix="/my-application/regi
 Page = str | Response | tuple[str, int]
 
 # URL segments are kebab-case; the rules name sections in snake_case.
-SLUGS = {section: section.replace("_", "-") for section in (*rules.HOUSEHOLD_SECTIONS, *rules.APPLICANT_SECTIONS)}
+SLUGS = {section: section.replace("_", "-") for section in (*registration.HOUSEHOLD_SECTIONS, *registration.APPLICANT_SECTIONS)}
 SECTIONS = {slug: section for section, slug in SLUGS.items()}
 
 NOT_ALLOWED = {
@@ -111,7 +112,7 @@ def start_registration() -> Page:
     form = StartForm()
     if form.validate_on_submit():
         try:
-            rules.start_registration(_me(), form.joint.data == "joint")
+            registration.start_registration(_me(), form.joint.data == "joint")
         except rules.NotAllowed as error:  # started in another tab a moment ago
             return _refused(error)
         return redirect(url_for("registration_public.task_list"))
@@ -146,10 +147,10 @@ def task_list() -> Page:
         return found
     application, me = found
     other = _other(application, me)
-    missing = rules.missing_sections(application)
-    household = [(s, s in application.completed_sections) for s in rules.HOUSEHOLD_SECTIONS]
-    mine = [(s, s in me.completed_sections) for s in rules.APPLICANT_SECTIONS]
-    theirs = [(s, other is not None and s in other.completed_sections) for s in rules.APPLICANT_SECTIONS]
+    missing = registration.missing_sections(application)
+    household = [(s, s in application.completed_sections) for s in registration.HOUSEHOLD_SECTIONS]
+    mine = [(s, s in me.completed_sections) for s in registration.APPLICANT_SECTIONS]
+    theirs = [(s, other is not None and s in other.completed_sections) for s in registration.APPLICANT_SECTIONS]
     return render_template(
         "adopting/registration-task-list.html",
         application=application,
@@ -207,7 +208,7 @@ def edit_section(section_slug: str) -> Page:
     if isinstance(found, Response):
         return found
     application, me = found
-    household = section in rules.HOUSEHOLD_SECTIONS
+    household = section in registration.HOUSEHOLD_SECTIONS
     form_class = SECTION_FORMS[section]
     if form_class is HouseholdForm and application.joint:
         form_class = JointHouseholdForm
@@ -222,9 +223,9 @@ def edit_section(section_slug: str) -> Page:
     if not adding and form.validate_on_submit():
         try:
             if household:
-                rules.save_household_section(application, section, form.answers())
+                registration.save_household_section(application, section, form.answers())
             else:
-                rules.save_applicant_section(me, section, form.answers())
+                registration.save_applicant_section(me, section, form.answers())
         except rules.IllegalMove as error:
             return _refused(error)
         return redirect(url_for("registration_public.task_list"))
@@ -267,7 +268,7 @@ def invite_second_applicant() -> Page:
             form.email.errors = [str(_l("Enter your partner's email address, not your own"))]
         else:
             try:
-                rules.invite_second_applicant(application, form.email.data, language=_me().preferred_language)
+                registration.invite_second_applicant(application, form.email.data, language=_me().preferred_language)
             except (rules.NotAllowed, rules.IllegalMove) as error:
                 return _refused(error)
             flash(str(_l("We have sent your partner an email with a link to join this application.")), "success")
@@ -284,7 +285,7 @@ def _link_not_valid() -> tuple[str, int]:
 def join_application(token: str) -> Page:
     if len(token) > 100:
         return _link_not_valid()
-    invitation = rules.find_invitation(token)
+    invitation = registration.find_invitation(token)
     if invitation is None:
         return _link_not_valid()
     application = invitation.application
@@ -295,7 +296,7 @@ def join_application(token: str) -> Page:
     problem = None
     if form.validate_on_submit():
         try:
-            rules.join_application(_me(), token)
+            registration.join_application(_me(), token)
         except rules.NotAllowed as error:
             if error.reason == "invitation_not_found":
                 return _link_not_valid()
@@ -315,7 +316,7 @@ def join_application(token: str) -> Page:
 def _missing_items(application: Application, me: Applicant) -> list[dict[str, Any]]:
     """What is still to do, in words, each with a link if this person can do it."""
     items = []
-    for item in rules.missing_sections(application):
+    for item in registration.missing_sections(application):
         section, _sep, position = item.partition(":")
         if section == "join":
             text = _l("Your partner has not joined the application yet")
@@ -340,11 +341,11 @@ def check_answers() -> Page:
     names = dict(_authorities())
     sections = [
         (s, section_rows(s, application.answers[s], names))
-        for s in rules.HOUSEHOLD_SECTIONS
+        for s in registration.HOUSEHOLD_SECTIONS
         if s in application.completed_sections
     ]
     sections += [
-        (s, section_rows(s, me.answers[s], names)) for s in rules.APPLICANT_SECTIONS if s in me.completed_sections
+        (s, section_rows(s, me.answers[s], names)) for s in registration.APPLICANT_SECTIONS if s in me.completed_sections
     ]
     other = _other(application, me)
     return render_template(
@@ -355,7 +356,7 @@ def check_answers() -> Page:
         partner_titles=PARTNER_SECTION_TITLES,
         slugs=SLUGS,
         other=other,
-        theirs=[(s, other is not None and s in other.completed_sections) for s in rules.APPLICANT_SECTIONS],
+        theirs=[(s, other is not None and s in other.completed_sections) for s in registration.APPLICANT_SECTIONS],
         missing=_missing_items(application, me),
     )
 
@@ -377,9 +378,9 @@ def sign_registration() -> Page:
     application, me = found
     if me.signed_at is not None:
         return redirect(url_for("registration_public.task_list"))
-    if rules.missing_sections(application):
+    if registration.missing_sections(application):
         return redirect(url_for("registration_public.check_answers"))
-    declaration = DECLARATIONS[rules.DECLARATION_VERSION]
+    declaration = DECLARATIONS[registration.DECLARATION_VERSION]
     form = SignForm()
     if form.validate_on_submit():
         given = str((me.answers.get("about_you") or {}).get("full_name", ""))
@@ -387,7 +388,7 @@ def sign_registration() -> Page:
             form.full_name.errors = [str(_l("Type your full name as you gave it in About you"))]
         else:
             try:
-                sent = rules.sign_registration(me, form.full_name.data, str(declaration))
+                sent = registration.sign_registration(me, form.full_name.data, str(declaration))
             except (rules.NotAllowed, rules.IllegalMove) as error:
                 return _refused(error)
             if sent:

@@ -4,7 +4,7 @@ and how long each stage took.
 Every function takes a period of Europe/London dates, both days included, and runs a fixed number
 of queries however many enquiries and applications there are: counts are aggregated in SQL, and
 the stage times come from one query of the applications' dates, measured by the same clocks the
-case pages show (``application_rules.clocks_of``), so the report cannot disagree with them.
+case pages show (``application_clocks.clocks_of``), so the report cannot disagree with them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import load_only
 
 from portal.adopting.application_models import Application, ApplicationStatus
-from portal.adopting.application_rules import clocks_of
+from portal.adopting.application_clocks import clocks_of
 from portal.adopting.forms import SOURCE_LABELS
 from portal.adopting.models import Enquiry, EnquirySource
 from portal.agency.models import PartnerAuthority

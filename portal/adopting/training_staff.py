@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.rules import scope_of
 from portal.adopting import application_models  # noqa: F401  (the tables exist wherever the blueprint does)
-from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
 from portal.adopting.application_models import Application, TrainingBooking, TrainingCourse
 from portal.adopting.roles import TRAINING_ROLES
 from portal.adopting.training_forms import CancelCourseForm, CourseForm
@@ -90,7 +90,7 @@ def list_courses() -> str:
 def add_course() -> tuple[str, int] | Response:
     form = CourseForm(today=today_london())
     if form.validate_on_submit():
-        course = rules.add_course(form.title.data or "", form.starts_at(), form.venue.data or "", int(form.places.data or 0))
+        course = assessment.add_course(form.title.data or "", form.starts_at(), form.venue.data or "", int(form.places.data or 0))
         flash(_("Training date added."), "success")
         return redirect(url_for("training_staff.view_course", public_id=course.public_id))
     status = 400 if form.errors else 200
@@ -143,6 +143,6 @@ def cancel_course(public_id: str) -> Response:
     elif course.starts_at < utcnow():
         flash(_("This training date has already started, so it cannot be cancelled."), "error")
     else:
-        rules.cancel_course(course)
+        assessment.cancel_course(course)
         flash(_("Training date cancelled. Tell the applicants who booked it and help them book another date."), "success")
     return redirect(url_for("training_staff.view_course", public_id=course.public_id))

@@ -17,7 +17,10 @@ from sqlalchemy import select
 
 from portal.accounts.models import PublicUser, StaffUser
 from portal.adopting import application_public
+from portal.adopting import application_clocks as clocks
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import (
     Application,
     ApplicationCheck,
@@ -74,17 +77,17 @@ def _referees() -> list[dict[str, Any]]:
 
 def _finish_stage_one(application: Application, progress: bool = True, reasons: str = "All checks are fine.") -> None:
     applicant = application.applicants[0]
-    rules.give_consent(applicant, "consent")
+    assessment.give_consent(applicant, "consent")
     for check in application.checks:
-        rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-    rules.recommend_stage_one(application, _staff(), progress, reasons, None)
-    rules.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
+        assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+    assessment.recommend_stage_one(application, _staff(), progress, reasons, None)
+    assessment.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
 
 
 def _to_stage_two(application: Application) -> None:
     _accept(application)
     _finish_stage_one(application)
-    rules.continue_to_stage_two(application)
+    assessment.continue_to_stage_two(application)
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_no_application_invites_registration_and_task_pages_send_people_there(ap
 
 def test_a_draft_goes_to_the_task_list(app, fresh):
     with app.test_request_context():
-        rules.start_registration(_user(), joint=False)
+        registration.start_registration(_user(), joint=False)
         db.session.commit()
     for url in ["", "consent", "messages"]:
         response = fresh.get(f"{BASE}/{url}")
@@ -142,7 +145,7 @@ def test_a_sent_registration_shows_where_they_are_and_when_we_decide(app, demo):
     with app.app_context():
         application = rules.current_application(_user())
         reference = application.reference
-        due = rules.clocks_of(application, today_london())[0].due
+        due = clocks.clocks_of(application, today_london())[0].due
     page = client.get(f"{BASE}/")
     text = _text(page)
     assert reference in text and "Registration sent: waiting for the agency" in text
@@ -160,7 +163,7 @@ def test_a_sent_registration_shows_where_they_are_and_when_we_decide(app, demo):
 
 def test_stage_one_shows_the_tasks_the_worker_and_the_plan(app, person):
     with changing(app) as application:
-        rules.set_stage_one_plan(application, "First: checks.\nThen: training.", None)
+        assessment.set_stage_one_plan(application, "First: checks.\nThen: training.", None)
     page = person.get(f"{BASE}/")
     text = _text(page)
     for task in ["Give your consent to the checks", "Name your referees", "Tell us about previous partners",
@@ -191,10 +194,10 @@ def test_declined_registration_shows_the_reasons_and_how_to_complain(app, demo):
 
 def test_stage_one_reasons_are_shown_only_once_signed_off(app, person):
     with changing(app) as application:
-        rules.recommend_stage_one(application, _staff(), False, "SECRET-UNTIL-SIGNED", None)
+        assessment.recommend_stage_one(application, _staff(), False, "SECRET-UNTIL-SIGNED", None)
     assert "SECRET-UNTIL-SIGNED" not in _text(person.get(f"{BASE}/"))
     with changing(app) as application:
-        rules.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
+        assessment.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
     text = _text(person.get(f"{BASE}/"))
     assert "SECRET-UNTIL-SIGNED" in text and "cannot go on to Stage Two" in text and "complaints procedure" in text
 
@@ -203,17 +206,17 @@ def test_approval_shows_panel_decision_visits_and_dates(app, person):
     today = today_london()
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.continue_to_stage_two(application)
-        visit = rules.book_visit(application, utcnow() + timedelta(days=3), "Home study: family", None)
-        rules.book_visit(application, utcnow() + timedelta(days=5), "Second visit", None)
+        assessment.continue_to_stage_two(application)
+        visit = assessment.book_visit(application, utcnow() + timedelta(days=3), "Home study: family", None)
+        assessment.book_visit(application, utcnow() + timedelta(days=5), "Second visit", None)
         db.session.flush()
-        rules.update_visit(application.visits[1], False, True, None)
-        rules.update_visit(visit, True, False, None)
-        rules.share_par(application, "Report text.", None)
-        rules.comment_on_par(application, application.applicants[0], "Fine.", today)
-        rules.book_panel(application, today, today, None)
-        rules.record_panel_recommendation(application, True, None)
-        rules.record_decision(application, _staff(DEMO_MANAGER), True, "A warm and stable home.", None)
+        assessment.update_visit(application.visits[1], False, True, None)
+        assessment.update_visit(visit, True, False, None)
+        assessment.share_par(application, "Report text.", None)
+        assessment.comment_on_par(application, application.applicants[0], "Fine.", today)
+        assessment.book_panel(application, today, today, None)
+        assessment.record_panel_recommendation(application, True, None)
+        assessment.record_decision(application, _staff(DEMO_MANAGER), True, "A warm and stable home.", None)
     text = _text(person.get(f"{BASE}/"))
     assert "we approved you as adopters" in text and "A warm and stable home." in text
     assert "Panel date" in text and "Approved on" in text
@@ -228,12 +231,12 @@ def test_not_approved_shows_the_reasons_and_how_to_complain(app, person):
     today = today_london()
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.continue_to_stage_two(application)
-        rules.share_par(application, "Report.", None)
+        assessment.continue_to_stage_two(application)
+        assessment.share_par(application, "Report.", None)
         application.par_shared_at = utcnow() - timedelta(days=40)
-        rules.book_panel(application, today, today, None)
-        rules.record_panel_recommendation(application, False, None)
-        rules.record_decision(application, _staff(DEMO_MANAGER), False, "Reasons given.", None)
+        assessment.book_panel(application, today, today, None)
+        assessment.record_panel_recommendation(application, False, None)
+        assessment.record_decision(application, _staff(DEMO_MANAGER), False, "Reasons given.", None)
     text = _text(person.get(f"{BASE}/"))
     assert "decided not to approve you" in text and "Reasons given." in text and "complaints procedure" in text
 
@@ -241,16 +244,16 @@ def test_not_approved_shows_the_reasons_and_how_to_complain(app, person):
 def test_fast_track_skips_stage_one_and_the_break(app, demo):
     make_account(app, email=EMAIL)
     with app.test_request_context():
-        application = rules.start_registration(_user(), joint=False)
+        application = registration.start_registration(_user(), joint=False)
         from portal.adopting.demo import applicant_answers, household_answers
 
         answers = household_answers("warwickshire")
         answers["previous"]["adopted_before"] = "yes"
         for section, values in answers.items():
-            rules.save_household_section(application, section, values)
+            registration.save_household_section(application, section, values)
         for section, values in applicant_answers("Sam Taylor").items():
-            rules.save_applicant_section(application.applicants[0], section, values)
-        rules.sign_registration(application.applicants[0], "Sam Taylor", "words")
+            registration.save_applicant_section(application.applicants[0], section, values)
+        registration.sign_registration(application.applicants[0], "Sam Taylor", "words")
         _accept(application)
         db.session.commit()
     client = sign_in(app, EMAIL)
@@ -273,7 +276,7 @@ def test_consent_needs_the_box_ticked_and_is_kept_with_its_words(app, person):
     assert "Your consent to the checks has been recorded" in _follow(person, response)
     with app.app_context():
         applicant = rules.current_application(_user()).applicants[0]
-        assert applicant.consent_at is not None and applicant.consent_version == rules.CONSENT_VERSION
+        assert applicant.consent_at is not None and applicant.consent_version == assessment.CONSENT_VERSION
         assert "Disclosure and Barring Service" in applicant.consent_text
     assert "You gave your consent on" in _text(person.get(f"{BASE}/consent"))
 
@@ -312,12 +315,12 @@ def test_referees_are_saved_and_their_outcome_is_never_shown(app, person):
     # A second save replaces the referees while none has been asked.
     person.submit(f"{BASE}/referees", _referee_form(referee_1_name="Someone Else"))
     with changing(app) as application:
-        rules.give_consent(application.applicants[0], "consent")
+        assessment.give_consent(application.applicants[0], "consent")
         references = [c for c in application.checks if c.kind == CheckKind.REFERENCE]
         assert references[0].details["name"] == "Someone Else"
-        rules.record_check(references[0], CheckStatus.CONCERN, CANARY, None)
-        rules.record_check(references[1], CheckStatus.SATISFACTORY, CANARY, None)
-        rules.record_check(references[2], CheckStatus.REQUESTED, "", None)
+        assessment.record_check(references[0], CheckStatus.CONCERN, CANARY, None)
+        assessment.record_check(references[1], CheckStatus.SATISFACTORY, CANARY, None)
+        assessment.record_check(references[2], CheckStatus.REQUESTED, "", None)
     for url in ["referees", "", "messages"]:
         text = _text(person.get(f"{BASE}/{url}"))
         assert CANARY not in text and "Concern" not in text and "Satisfactory" not in text
@@ -340,7 +343,7 @@ def test_referees_already_asked_in_another_tab_gives_a_message(app, person, monk
     def refuse(*args: Any) -> None:
         raise rules.NotAllowed("already_requested")
 
-    monkeypatch.setattr(rules, "save_referees", refuse)
+    monkeypatch.setattr(assessment, "save_referees", refuse)
     response = person.submit(f"{BASE}/referees", _referee_form())
     assert "We have already started contacting these people" in _follow(person, response)
 
@@ -370,7 +373,7 @@ def test_previous_partners_cannot_change_once_asked(app, person):
     person.submit(f"{BASE}/previous-partners", {"had_partner": "yes", "partner_1_name": "Kim", "partner_1_contact": "kim@x.example"})
     with changing(app) as application:
         check = next(c for c in application.checks if c.kind == CheckKind.PREVIOUS_PARTNER)
-        rules.record_check(check, CheckStatus.REQUESTED, "", None)
+        assessment.record_check(check, CheckStatus.REQUESTED, "", None)
     text = _text(person.get(f"{BASE}/previous-partners"))
     assert "cannot be changed here" in text and 'name="had_partner"' not in text
 
@@ -384,7 +387,7 @@ def test_employer_only_for_people_who_work_with_children(app, person):
     with changing(app) as application:
         check = next(c for c in application.checks if c.kind == CheckKind.EMPLOYER)
         assert check.details == {"name": "Demo School", "contact": "Head teacher, 01632 960 001"}
-        rules.record_check(check, CheckStatus.REQUESTED, "", None)
+        assessment.record_check(check, CheckStatus.REQUESTED, "", None)
         # Someone who does not work with children is not asked.
         applicant = application.applicants[0]
         applicant.answers = {**applicant.answers, "about_you": {**applicant.answers["about_you"], "works_with_children": "no"}}
@@ -399,7 +402,7 @@ def test_employer_only_for_people_who_work_with_children(app, person):
 
 def _course(app, days: int = 10, places: int = 12, cancelled: bool = False) -> str:
     with app.app_context():
-        course = rules.add_course("Preparation training", utcnow() + timedelta(days=days), "Shire Hall", places)
+        course = assessment.add_course("Preparation training", utcnow() + timedelta(days=days), "Shire Hall", places)
         course.cancelled = cancelled
         db.session.commit()
         return course.public_id
@@ -434,7 +437,7 @@ def test_attended_training_cannot_be_cancelled_and_shows_as_attended(app, person
     course = _course(app)
     person.submit(f"{BASE}/training", {"course": course})
     with changing(app) as application:
-        rules.record_attendance(application.bookings[0], True, None)
+        assessment.record_attendance(application.bookings[0], True, None)
     assert "(attended)" in _text(person.get(f"{BASE}/training"))
     token = person.csrf_token(f"{BASE}/training")
     response = person.post(f"{BASE}/training/{course}/cancel", data={"csrf_token": token})
@@ -446,11 +449,11 @@ def test_training_can_be_booked_in_stage_two_but_not_on_a_break(app, person):
     today = today_london()
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.take_break(application, today + timedelta(days=20), today)
+        assessment.take_break(application, today + timedelta(days=20), today)
     response = person.get(f"{BASE}/training")
     assert response.status_code == 302
     with changing(app) as application:
-        rules.continue_to_stage_two(application)
+        assessment.continue_to_stage_two(application)
     assert "Book preparation training" in _text(person.get(f"{BASE}/"))
     response = person.submit(f"{BASE}/training", {"course": course})
     assert "Your place has been booked" in _follow(person, response)
@@ -602,7 +605,7 @@ def test_a_break_of_more_than_six_months_is_refused(app, person):
     _stage_one_done(app)
     today = today_london()
     with app.app_context():
-        latest = rules.latest_break_end(rules.current_application(_user()))
+        latest = clocks.latest_break_end(rules.current_application(_user()))
     text = _text(person.get(f"{BASE}/next-stage"))
     assert "Tell us whether you want to go on to Stage Two" in _text(person.get(f"{BASE}/"))
     assert f"{latest.day} " in person.get(f"{BASE}/next-stage").get_data(as_text=True)
@@ -657,7 +660,7 @@ def test_a_move_that_the_state_no_longer_allows_gives_a_message(app, person, mon
     def moved_on(*args: Any) -> None:
         raise rules.IllegalMove("continue is not allowed")
 
-    monkeypatch.setattr(rules, "continue_to_stage_two", moved_on)
+    monkeypatch.setattr(assessment, "continue_to_stage_two", moved_on)
     response = person.submit(f"{BASE}/next-stage", {"choice": "continue"})
     assert "Your application has moved on" in _follow(person, response)
 
@@ -668,7 +671,7 @@ def test_a_clash_with_another_change_gives_a_message(app, person, monkeypatch):
     def clash(*args: Any) -> None:
         raise StaleDataError("changed")
 
-    monkeypatch.setattr(rules, "give_consent", clash)
+    monkeypatch.setattr(assessment, "give_consent", clash)
     response = person.submit(f"{BASE}/consent", {"agree": "agree"})
     assert "changed by someone else at the same time" in _follow(person, response)
     with app.app_context():
@@ -682,12 +685,12 @@ def test_a_clash_with_another_change_gives_a_message(app, person, monkeypatch):
 def test_the_report_is_shown_escaped_and_can_be_commented_on(app, person):
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.continue_to_stage_two(application)
+        assessment.continue_to_stage_two(application)
     response = person.get(f"{BASE}/report")
     assert "Your report has not been shared with you yet" in _follow(person, response)
     with changing(app) as application:
-        rules.share_par(application, "First paragraph <script>alert(1)</script>\nsecond line\n\nSecond paragraph", None)
-        due = rules.par_comments_due(application)
+        assessment.share_par(application, "First paragraph <script>alert(1)</script>\nsecond line\n\nSecond paragraph", None)
+        due = clocks.par_comments_due(application)
     assert "Comment on your report" in _text(person.get(f"{BASE}/"))
     text = _text(person.get(f"{BASE}/report"))
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
@@ -707,8 +710,8 @@ def test_the_report_is_shown_escaped_and_can_be_commented_on(app, person):
 def test_comments_after_the_deadline_are_refused(app, person):
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.continue_to_stage_two(application)
-        rules.share_par(application, "Report.", None)
+        assessment.continue_to_stage_two(application)
+        assessment.share_par(application, "Report.", None)
         application.par_shared_at = utcnow() - timedelta(days=30)
     text = _text(person.get(f"{BASE}/report"))
     assert "The time to comment on your report ended on" in text and 'name="comments"' not in text
@@ -721,13 +724,13 @@ def test_comments_after_the_deadline_are_refused(app, person):
 def test_the_deadline_passing_while_writing_is_refused_by_the_rule(app, person, monkeypatch):
     with changing(app) as application:
         _finish_stage_one(application)
-        rules.continue_to_stage_two(application)
-        rules.share_par(application, "Report.", None)
+        assessment.continue_to_stage_two(application)
+        assessment.share_par(application, "Report.", None)
 
     def closed(*args: Any) -> None:
         raise rules.NotAllowed("comments_closed")
 
-    monkeypatch.setattr(rules, "comment_on_par", closed)
+    monkeypatch.setattr(assessment, "comment_on_par", closed)
     response = person.submit(f"{BASE}/report", {"comments": "Late."})
     assert "The time to comment on your report has passed" in _follow(person, response)
 
@@ -784,11 +787,11 @@ def test_withdrawing_shows_where_it_stopped(app, person, how_far, stopped):
     with changing(app) as application:
         _finish_stage_one(application)
         if how_far != "stage_one":
-            rules.continue_to_stage_two(application)
+            assessment.continue_to_stage_two(application)
         if how_far == "panel":
-            rules.share_par(application, "Report.", None)
-            rules.comment_on_par(application, application.applicants[0], "Fine.", today)
-            rules.book_panel(application, today + timedelta(days=9), today, None)
+            assessment.share_par(application, "Report.", None)
+            assessment.comment_on_par(application, application.applicants[0], "Fine.", today)
+            assessment.book_panel(application, today + timedelta(days=9), today, None)
         rules.withdraw(application, application.applicants[0], "")
     person.get(f"{BASE}/")
     steps = [person.last_page.text(li) for li in person.last_page.by_class("app-step-list")[0].iter("li")]
@@ -798,7 +801,7 @@ def test_withdrawing_shows_where_it_stopped(app, person, how_far, stopped):
 
 def test_a_draft_can_be_cancelled(app, fresh):
     with app.test_request_context():
-        rules.start_registration(_user(), joint=False)
+        registration.start_registration(_user(), joint=False)
         db.session.commit()
     assert "Cancel your registration" in _text(fresh.get(f"{BASE}/withdraw"))
     response = fresh.submit(f"{BASE}/withdraw", {})
@@ -824,9 +827,9 @@ def test_pages_in_welsh_and_urdu(app, person):
 
 def test_the_applicant_cannot_learn_a_check_outcome_anywhere(app, person):
     with changing(app) as application:
-        rules.give_consent(application.applicants[0], "consent")
+        assessment.give_consent(application.applicants[0], "consent")
         for check in application.checks:
-            rules.record_check(check, CheckStatus.CONCERN, CANARY, None)
+            assessment.record_check(check, CheckStatus.CONCERN, CANARY, None)
     for url in ["", "consent", "referees", "previous-partners", "employer", "training", "documents", "messages", "withdraw"]:
         assert CANARY not in _text(person.get(f"{BASE}/{url}")), url
     with app.app_context():
@@ -851,21 +854,21 @@ def test_joint_applicants_each_do_their_own_part_and_share_the_rest(app, demo):
     make_account(app, email=EMAIL)
     make_account(app, email=OTHER)
     with app.test_request_context():
-        application = rules.start_registration(_user(), joint=True)
+        application = registration.start_registration(_user(), joint=True)
         for section, values in household_answers("warwickshire").items():
-            rules.save_household_section(application, section, values)
-        rules.invite_second_applicant(application, OTHER, "en")
+            registration.save_household_section(application, section, values)
+        registration.invite_second_applicant(application, OTHER, "en")
         db.session.commit()
     token = re.search(r"/join/(\S+)", last_email(app, OTHER, "application-joint-invitation").body).group(1)
     with app.test_request_context():
-        application = rules.join_application(_user(OTHER), token)
+        application = registration.join_application(_user(OTHER), token)
         answers = applicant_answers("Sam Taylor")
         answers["about_you"]["works_with_children"] = "no"
         for applicant in application.applicants:
             for section, values in answers.items():
-                rules.save_applicant_section(applicant, section, values)
+                registration.save_applicant_section(applicant, section, values)
         for applicant in application.applicants:
-            rules.sign_registration(applicant, "Sam Taylor", "words")
+            registration.sign_registration(applicant, "Sam Taylor", "words")
         _accept(application)
         db.session.commit()
     first, second = sign_in(app, EMAIL), sign_in(app, OTHER)

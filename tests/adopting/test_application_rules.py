@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import PublicUser, StaffUser
+from portal.adopting import application_clocks as clocks
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import Application, ApplicationStatus as S, CheckKind, CheckStatus
 from portal.adopting.demo import applicant_answers, build_submitted, household_answers
 from portal.core.db import db
@@ -60,11 +63,11 @@ def _through_stage_one(application):
     worker, manager = _staff(DEMO_STAFF), _staff(DEMO_MANAGER)
     rules.accept_registration(application, worker, None)
     applicant = application.applicants[0]
-    rules.give_consent(applicant, "consent words")
+    assessment.give_consent(applicant, "consent words")
     for check in application.checks:
-        rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-    rules.recommend_stage_one(application, worker, True, "All well.", None)
-    rules.sign_off_stage_one(application, manager, True, None)
+        assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+    assessment.recommend_stage_one(application, worker, True, "All well.", None)
+    assessment.sign_off_stage_one(application, manager, True, None)
     return applicant
 
 
@@ -96,38 +99,38 @@ def test_the_registration_decision_clock_skips_christmas(ctx):
     # Sent on Wednesday 23 December 2026: Christmas Day, the Boxing Day substitute (Monday 28th)
     # and New Year's Day are not working days, so the 5th working day is Monday 4 January.
     application.submitted_at = datetime(2026, 12, 23, 10, tzinfo=UTC)
-    clock = rules.clocks_of(application, date(2026, 12, 29))[0]
+    clock = clocks.clocks_of(application, date(2026, 12, 29))[0]
     assert clock.name == "registration_decision"
     assert clock.due == date(2027, 1, 4)
     assert clock.timeliness == Timeliness.ON_TIME
-    assert rules.clocks_of(application, date(2026, 12, 31))[0].timeliness == Timeliness.DUE_SOON
-    assert rules.clocks_of(application, date(2027, 1, 5))[0].timeliness == Timeliness.OVERDUE
+    assert clocks.clocks_of(application, date(2026, 12, 31))[0].timeliness == Timeliness.DUE_SOON
+    assert clocks.clocks_of(application, date(2027, 1, 5))[0].timeliness == Timeliness.OVERDUE
 
 
 def test_stage_one_accepted_on_new_years_eve_is_due_at_the_end_of_february(ctx):
     application = _submitted()
     rules.accept_registration(application, _staff(DEMO_STAFF), None)
     application.stage_one_started_at = datetime(2026, 12, 31, 15, tzinfo=UTC)
-    clock = rules.current_clock(application, date(2027, 1, 5))
+    clock = clocks.current_clock(application, date(2027, 1, 5))
     assert clock is not None and clock.name == "stage_one"
     assert clock.due == date(2027, 2, 28)
     assert clock.timeliness == Timeliness.ON_TIME
-    assert rules.current_clock(application, date(2027, 3, 1)).timeliness == Timeliness.OVERDUE
+    assert clocks.current_clock(application, date(2027, 3, 1)).timeliness == Timeliness.OVERDUE
 
 
 def test_stage_two_runs_four_months_from_the_notice_and_the_break_stops_no_clock(ctx):
     application = _submitted()
     _through_stage_one(application)
     today = date.today()
-    rules.take_break(application, today + timedelta(days=30), today)
-    assert rules.current_clock(application, today).name == "break"
-    rules.continue_to_stage_two(application)
+    assessment.take_break(application, today + timedelta(days=30), today)
+    assert clocks.current_clock(application, today).name == "break"
+    assessment.continue_to_stage_two(application)
     application.stage_two_started_at = datetime(2027, 1, 31, 12, tzinfo=UTC)
-    clock = rules.current_clock(application, date(2027, 2, 1))
+    clock = clocks.current_clock(application, date(2027, 2, 1))
     assert clock.name == "stage_two" and clock.due == date(2027, 5, 31)
-    names = [c.name for c in rules.clocks_of(application, date(2027, 2, 1))]
+    names = [c.name for c in clocks.clocks_of(application, date(2027, 2, 1))]
     assert names == ["registration_decision", "stage_one", "break", "stage_two"]
-    assert all(c.finished for c in rules.clocks_of(application, date(2027, 2, 1))[:3])
+    assert all(c.finished for c in clocks.clocks_of(application, date(2027, 2, 1))[:3])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -141,7 +144,7 @@ def test_a_registration_links_the_earlier_enquiry_by_email(ctx):
                       adoption_type="agency", source="event", preferred_language="en")
     db.session.add(enquiry)
     db.session.flush()
-    application = rules.start_registration(_user(), joint=False)
+    application = registration.start_registration(_user(), joint=False)
     assert application.enquiry_id == enquiry.id
     assert application.reference.startswith("ROI-")
 
@@ -149,83 +152,83 @@ def test_a_registration_links_the_earlier_enquiry_by_email(ctx):
 def test_one_open_application_at_a_time(ctx):
     _submitted()
     with pytest.raises(rules.NotAllowed) as refused:
-        rules.start_registration(_user(), joint=False)
+        registration.start_registration(_user(), joint=False)
     assert refused.value.reason == "already_applying"
 
 
 def test_a_registration_cannot_be_signed_until_every_part_is_done(ctx):
-    application = rules.start_registration(_user(), joint=False)
+    application = registration.start_registration(_user(), joint=False)
     applicant = application.applicants[0]
-    assert "home" in rules.missing_sections(application)
+    assert "home" in registration.missing_sections(application)
     with pytest.raises(rules.NotAllowed):
-        rules.sign_registration(applicant, "Ali Khan", "text")
+        registration.sign_registration(applicant, "Ali Khan", "text")
     with pytest.raises(ValueError):
-        rules.save_household_section(application, "nonsense", {})
+        registration.save_household_section(application, "nonsense", {})
     with pytest.raises(ValueError):
-        rules.save_applicant_section(applicant, "home", {})
+        registration.save_applicant_section(applicant, "home", {})
 
 
 def test_a_change_after_signing_clears_the_signatures(ctx):
     user, second = _user(), _user(SECOND)
-    application = rules.start_registration(user, joint=True)
+    application = registration.start_registration(user, joint=True)
     for section, answers in household_answers("coventry").items():
-        rules.save_household_section(application, section, answers)
+        registration.save_household_section(application, section, answers)
     assert application.authority.slug == "coventry"
-    rules.invite_second_applicant(application, SECOND, "cy")
+    registration.invite_second_applicant(application, SECOND, "cy")
     invitation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "application-joint-invitation"))
     assert invitation.locale == "cy" and invitation.recipient == SECOND
     token = invitation.body.split("/join/")[1].split()[0]
-    assert rules.join_application(second, token) is application
-    assert rules.missing_sections(application) == [f"{s}:{p}" for p in (1, 2) for s in rules.APPLICANT_SECTIONS]
+    assert registration.join_application(second, token) is application
+    assert registration.missing_sections(application) == [f"{s}:{p}" for p in (1, 2) for s in registration.APPLICANT_SECTIONS]
     first, other = application.applicants
     for applicant, name in ((first, "Ali Khan"), (other, "Jo Khan")):
         for section, answers in applicant_answers(name).items():
-            rules.save_applicant_section(applicant, section, answers)
-    assert rules.sign_registration(first, "Ali Khan", "declaration") is False
-    assert first.signed_at is not None and first.declaration_version == rules.DECLARATION_VERSION
-    rules.save_household_section(application, "motivation", {"motivation": "changed"})
+            registration.save_applicant_section(applicant, section, answers)
+    assert registration.sign_registration(first, "Ali Khan", "declaration") is False
+    assert first.signed_at is not None and first.declaration_version == registration.DECLARATION_VERSION
+    registration.save_household_section(application, "motivation", {"motivation": "changed"})
     assert first.signed_at is None and first.declaration_text == ""
-    assert rules.sign_registration(first, "Ali Khan", "declaration") is False
-    assert rules.sign_registration(other, "Jo Khan", "declaration") is True
+    assert registration.sign_registration(first, "Ali Khan", "declaration") is False
+    assert registration.sign_registration(other, "Jo Khan", "declaration") is True
     assert application.status == S.SUBMITTED and application.submitted_at is not None
     assert _templates().count("application-received") == 2
     with pytest.raises(rules.IllegalMove):
-        rules.save_household_section(application, "motivation", {})
+        registration.save_household_section(application, "motivation", {})
 
 
 def test_invitations_are_single_use_and_only_for_drafts(ctx):
-    application = rules.start_registration(_user(), joint=True)
-    rules.invite_second_applicant(application, SECOND, "en")
+    application = registration.start_registration(_user(), joint=True)
+    registration.invite_second_applicant(application, SECOND, "en")
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.template == "application-joint-invitation"))
     token = body.split("/join/")[1].split()[0]
-    assert rules.find_invitation("wrong") is None
+    assert registration.find_invitation("wrong") is None
     with pytest.raises(rules.NotAllowed):
-        rules.join_application(_user(), token)  # the first applicant cannot be the second too
-    rules.join_application(_user(SECOND), token)
+        registration.join_application(_user(), token)  # the first applicant cannot be the second too
+    registration.join_application(_user(SECOND), token)
     with pytest.raises(rules.NotAllowed):
-        rules.join_application(_user(SECOND), token)
+        registration.join_application(_user(SECOND), token)
     with pytest.raises(rules.NotAllowed):
-        rules.invite_second_applicant(application, "someone@else.example", "en")
-    rules.set_joint(application, False)
+        registration.invite_second_applicant(application, "someone@else.example", "en")
+    registration.set_joint(application, False)
     assert [a.position for a in application.applicants] == [1]
     with pytest.raises(rules.IllegalMove):
-        rules.invite_second_applicant(application, SECOND, "en")
+        registration.invite_second_applicant(application, SECOND, "en")
 
 
 def test_previous_adopters_take_the_fast_track_straight_to_stage_two(ctx):
-    application = rules.start_registration(_user(), joint=False)
+    application = registration.start_registration(_user(), joint=False)
     answers = household_answers("solihull")
     answers["previous"] = {**answers["previous"], "adopted_before": "yes"}
     for section, values in answers.items():
-        rules.save_household_section(application, section, values)
+        registration.save_household_section(application, section, values)
     for section, values in applicant_answers("Ali Khan").items():
-        rules.save_applicant_section(application.applicants[0], section, values)
-    rules.sign_registration(application.applicants[0], "Ali Khan", "d")
+        registration.save_applicant_section(application.applicants[0], section, values)
+    registration.sign_registration(application.applicants[0], "Ali Khan", "d")
     assert application.fast_track
     rules.accept_registration(application, _staff(DEMO_STAFF), None)
     assert application.status == S.STAGE_TWO and application.stage_one_started_at is None
     assert application.checks == []
-    assert [c.name for c in rules.clocks_of(application, date.today())] == ["registration_decision", "stage_two"]
+    assert [c.name for c in clocks.clocks_of(application, date.today())] == ["registration_decision", "stage_two"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -258,27 +261,27 @@ def test_stage_one_checks_need_consent_and_references_need_a_relative(ctx):
     )
     applicant = application.applicants[0]
     with pytest.raises(rules.NotAllowed) as refused:
-        rules.record_check(application.checks[0], CheckStatus.REQUESTED, "", None)
+        assessment.record_check(application.checks[0], CheckStatus.REQUESTED, "", None)
     assert refused.value.reason == "no_consent"
-    rules.give_consent(applicant, "consent")
-    rules.record_check(application.checks[0], CheckStatus.REQUESTED, "", None)
+    assessment.give_consent(applicant, "consent")
+    assessment.record_check(application.checks[0], CheckStatus.REQUESTED, "", None)
     assert application.checks[0].requested_at is not None
     with pytest.raises(rules.IllegalMove):
-        rules.record_check(application.checks[0], CheckStatus.NOT_REQUESTED, "", None)
+        assessment.record_check(application.checks[0], CheckStatus.NOT_REQUESTED, "", None)
     with pytest.raises(rules.NotAllowed):
-        rules.save_referees(applicant, _referees()[:2])
+        assessment.save_referees(applicant, _referees()[:2])
     with pytest.raises(rules.NotAllowed):
-        rules.save_referees(applicant, [{"name": n, "relative": "no"} for n in "ABC"])
-    rules.save_referees(applicant, _referees())
-    rules.save_referees(applicant, _referees())  # changed before anyone was asked: replaced
+        assessment.save_referees(applicant, [{"name": n, "relative": "no"} for n in "ABC"])
+    assessment.save_referees(applicant, _referees())
+    assessment.save_referees(applicant, _referees())  # changed before anyone was asked: replaced
     references = [c for c in application.checks if c.kind == CheckKind.REFERENCE]
     assert len(references) == 3
-    rules.record_check(references[0], CheckStatus.CONCERN, "staff only", None)
+    assessment.record_check(references[0], CheckStatus.CONCERN, "staff only", None)
     assert references[0].received_at is not None
     with pytest.raises(rules.NotAllowed):
-        rules.save_referees(applicant, _referees())
-    rules.save_previous_partners(applicant, [{"name": "P"}])
-    rules.save_employer(applicant, None)
+        assessment.save_referees(applicant, _referees())
+    assessment.save_previous_partners(applicant, [{"name": "P"}])
+    assessment.save_employer(applicant, None)
     assert applicant.stage_one_answers == {"previous_partners_done": True, "employer_done": True}
 
 
@@ -287,20 +290,20 @@ def test_the_stage_one_decision_is_signed_off_by_another_person_who_is_a_manager
     worker, manager = _staff(DEMO_STAFF), _staff(DEMO_MANAGER)
     rules.accept_registration(application, worker, None)
     with pytest.raises(rules.NotAllowed):
-        rules.sign_off_stage_one(application, manager, True, None)  # nothing recommended yet
-    rules.set_stage_one_plan(application, "plan", None)
-    rules.recommend_stage_one(application, manager, False, "Reasons.", None)
+        assessment.sign_off_stage_one(application, manager, True, None)  # nothing recommended yet
+    assessment.set_stage_one_plan(application, "plan", None)
+    assessment.recommend_stage_one(application, manager, False, "Reasons.", None)
     with pytest.raises(rules.NotAllowed) as own:
-        rules.sign_off_stage_one(application, manager, True, None)
+        assessment.sign_off_stage_one(application, manager, True, None)
     assert own.value.reason == "own_recommendation"
-    rules.recommend_stage_one(application, worker, False, "Reasons.", None)
+    assessment.recommend_stage_one(application, worker, False, "Reasons.", None)
     with pytest.raises(rules.NotAllowed) as not_manager:
-        rules.sign_off_stage_one(application, worker, True, None)
+        assessment.sign_off_stage_one(application, worker, True, None)
     assert not_manager.value.reason == "not_a_manager"
-    rules.sign_off_stage_one(application, manager, False, None)  # sent back
+    assessment.sign_off_stage_one(application, manager, False, None)  # sent back
     assert application.status == S.STAGE_ONE and application.stage_one_recommendation == ""
-    rules.recommend_stage_one(application, worker, False, "Reasons.", None)
-    rules.sign_off_stage_one(application, manager, True, None)
+    assessment.recommend_stage_one(application, worker, False, "Reasons.", None)
+    assessment.sign_off_stage_one(application, manager, True, None)
     assert application.status == S.STAGE_ONE_ENDED and application.stage_one_decided_at is not None
 
 
@@ -308,26 +311,26 @@ def test_a_break_is_at_most_six_months(ctx):
     application = _submitted()
     _through_stage_one(application)
     today = date.today()
-    latest = rules.latest_break_end(application)
+    latest = clocks.latest_break_end(application)
     assert latest == add_months(today, 6) or latest == add_months(today - timedelta(days=1), 6)
     with pytest.raises(rules.NotAllowed):
-        rules.take_break(application, latest + timedelta(days=1), today)
+        assessment.take_break(application, latest + timedelta(days=1), today)
     with pytest.raises(rules.NotAllowed):
-        rules.take_break(application, today, today)
-    rules.take_break(application, latest, today)
+        assessment.take_break(application, today, today)
+    assessment.take_break(application, latest, today)
     assert application.status == S.ON_BREAK
     with pytest.raises(rules.IllegalMove):
-        rules.take_break(application, latest, today)
+        assessment.take_break(application, latest, today)
 
 
 def test_break_reminders_go_once_within_two_weeks_of_the_end(ctx):
     application = _submitted()
     _through_stage_one(application)
     today = date.today()
-    rules.take_break(application, today + timedelta(days=30), today)
-    assert rules.send_break_reminders(today) == 0
-    assert rules.send_break_reminders(today + timedelta(days=16)) == 1
-    assert rules.send_break_reminders(today + timedelta(days=17)) == 0
+    assessment.take_break(application, today + timedelta(days=30), today)
+    assert assessment.send_break_reminders(today) == 0
+    assert assessment.send_break_reminders(today + timedelta(days=16)) == 1
+    assert assessment.send_break_reminders(today + timedelta(days=17)) == 0
     assert "application-break-ending" in _templates()
 
 
@@ -337,75 +340,75 @@ def test_stage_two_panel_and_decision(ctx):
     manager, worker = _staff(DEMO_MANAGER), _staff(DEMO_STAFF)
     today = date.today()
     with pytest.raises(rules.IllegalMove):
-        rules.book_visit(application, datetime.now(UTC), "visit", None)
-    rules.continue_to_stage_two(application)
-    visit = rules.book_visit(application, datetime.now(UTC) + timedelta(days=3), "visit", None)
-    rules.update_visit(visit, done=True, cancelled=False, seen_version=None)
+        assessment.book_visit(application, datetime.now(UTC), "visit", None)
+    assessment.continue_to_stage_two(application)
+    visit = assessment.book_visit(application, datetime.now(UTC) + timedelta(days=3), "visit", None)
+    assessment.update_visit(visit, done=True, cancelled=False, seen_version=None)
     assert visit.done
     with pytest.raises(rules.NotAllowed):
-        rules.book_panel(application, today, today, None)  # no report yet
+        assessment.book_panel(application, today, today, None)  # no report yet
     with pytest.raises(rules.IllegalMove):
-        rules.comment_on_par(application, applicant, "x", today)
-    rules.share_par(application, "The report.", None)
-    due = rules.par_comments_due(application)
+        assessment.comment_on_par(application, applicant, "x", today)
+    assessment.share_par(application, "The report.", None)
+    due = clocks.par_comments_due(application)
     with pytest.raises(rules.NotAllowed) as open_:
-        rules.book_panel(application, today, today, None)
+        assessment.book_panel(application, today, today, None)
     assert open_.value.reason == "comments_open"
     with pytest.raises(rules.NotAllowed):
-        rules.comment_on_par(application, applicant, "late", due + timedelta(days=1))
-    rules.comment_on_par(application, applicant, "Our comments.", today)
+        assessment.comment_on_par(application, applicant, "late", due + timedelta(days=1))
+    assessment.comment_on_par(application, applicant, "Our comments.", today)
     with pytest.raises(rules.NotAllowed):
-        rules.book_panel(application, today - timedelta(days=1), today, None)
+        assessment.book_panel(application, today - timedelta(days=1), today, None)
     with pytest.raises(rules.NotAllowed):
-        rules.record_decision(application, manager, True, "", None)
-    rules.book_panel(application, today + timedelta(days=10), today, None)
+        assessment.record_decision(application, manager, True, "", None)
+    assessment.book_panel(application, today + timedelta(days=10), today, None)
     assert application.status == S.AT_PANEL
     with pytest.raises(rules.IllegalMove):
-        rules.share_par(application, "again", None)
-    rules.record_panel_recommendation(application, True, None)
+        assessment.share_par(application, "again", None)
+    assessment.record_panel_recommendation(application, True, None)
     with pytest.raises(rules.NotAllowed):
-        rules.record_decision(application, worker, True, "", None)
-    rules.record_decision(application, manager, True, "Approved.", None)
+        assessment.record_decision(application, worker, True, "", None)
+    assessment.record_decision(application, manager, True, "Approved.", None)
     assert application.status == S.APPROVED and application.approved_on is not None
-    assert rules.current_clock(application, today) is None
+    assert clocks.current_clock(application, today) is None
     with pytest.raises(rules.IllegalMove):
-        rules.record_panel_recommendation(application, True, None)
+        assessment.record_panel_recommendation(application, True, None)
 
 
 def test_panel_may_follow_the_comment_period_without_comments(ctx):
     application = _submitted()
     _through_stage_one(application)
-    rules.continue_to_stage_two(application)
-    rules.share_par(application, "The report.", None)
-    later = rules.par_comments_due(application) + timedelta(days=1)
-    rules.book_panel(application, later, later, None)
-    rules.record_panel_recommendation(application, False, None)
-    rules.record_decision(application, _staff(DEMO_MANAGER), False, "Reasons.", None)
+    assessment.continue_to_stage_two(application)
+    assessment.share_par(application, "The report.", None)
+    later = clocks.par_comments_due(application) + timedelta(days=1)
+    assessment.book_panel(application, later, later, None)
+    assessment.record_panel_recommendation(application, False, None)
+    assessment.record_decision(application, _staff(DEMO_MANAGER), False, "Reasons.", None)
     assert application.status == S.NOT_APPROVED and application.approved_on is None
-    par = [c for c in rules.clocks_of(application, later) if c.name == "par_comments"][0]
+    par = [c for c in clocks.clocks_of(application, later) if c.name == "par_comments"][0]
     assert par.timeliness == Timeliness.OVERDUE
 
 
 def test_training_bookings(ctx):
     application = _submitted()
-    course = rules.add_course("Preparation", datetime.now(UTC) + timedelta(days=5), "Hall", 1)
+    course = assessment.add_course("Preparation", datetime.now(UTC) + timedelta(days=5), "Hall", 1)
     with pytest.raises(rules.IllegalMove):
-        rules.book_training(application, course)
+        assessment.book_training(application, course)
     rules.accept_registration(application, _staff(DEMO_STAFF), None)
-    assert course in rules.open_courses(date.today())
-    booking = rules.book_training(application, course)
-    assert rules.book_training(application, course) is booking
-    assert rules.places_left(course) == 0
+    assert course in assessment.open_courses(date.today())
+    booking = assessment.book_training(application, course)
+    assert assessment.book_training(application, course) is booking
+    assert assessment.places_left(course) == 0
     db.session.flush()
     other = build_submitted(_user(SECOND), "coventry")
     rules.accept_registration(other, _staff(DEMO_STAFF), None)
     with pytest.raises(rules.NotAllowed):
-        rules.book_training(other, course)
-    rules.record_attendance(booking, True, None)
+        assessment.book_training(other, course)
+    assessment.record_attendance(booking, True, None)
     with pytest.raises(rules.NotAllowed):
-        rules.cancel_booking(application, booking)
-    rules.cancel_course(course)
-    assert course not in rules.open_courses(date.today())
+        assessment.cancel_booking(application, booking)
+    assessment.cancel_course(course)
+    assert course not in assessment.open_courses(date.today())
 
 
 def test_withdrawing_and_messages(ctx):
@@ -418,9 +421,9 @@ def test_withdrawing_and_messages(ctx):
     assert application.status == S.WITHDRAWN
     with pytest.raises(rules.IllegalMove):
         rules.send_applicant_message(application, applicant, "more")
-    assert rules.clocks_of(application, date.today())[0].finished is not None
+    assert clocks.clocks_of(application, date.today())[0].finished is not None
     # A new registration is allowed once the last one has ended.
-    assert rules.start_registration(_user(), joint=False).id != application.id
+    assert registration.start_registration(_user(), joint=False).id != application.id
 
 
 def test_every_move_is_in_the_table_and_final_states_have_none():
@@ -435,7 +438,7 @@ def test_staff_queue_and_scope(ctx):
     from portal.agency.rules import find_authority_by_name
 
     application = _submitted()
-    rules.start_registration(_user(SECOND), joint=False)  # a draft: never in the queue
+    registration.start_registration(_user(SECOND), joint=False)  # a draft: never in the queue
     rows, total = rules.queue(None, None, 1, 50)
     assert total == 1 and rows == [application]
     coventry = find_authority_by_name("Coventry").id
@@ -455,10 +458,10 @@ def test_documents_are_checked_by_content(ctx):
     application = _submitted()
     applicant = application.applicants[0]
     with pytest.raises(rules.IllegalMove):
-        rules.add_document(applicant, DocumentKind.IDENTITY, b"%PDF-1.4\n%%EOF", "id.pdf")
+        assessment.add_document(applicant, DocumentKind.IDENTITY, b"%PDF-1.4\n%%EOF", "id.pdf")
     rules.accept_registration(application, _staff(DEMO_STAFF), None)
-    document = rules.add_document(applicant, DocumentKind.IDENTITY, b"%PDF-1.4\nbody\n%%EOF\n", "My passport.PDF")
+    document = assessment.add_document(applicant, DocumentKind.IDENTITY, b"%PDF-1.4\nbody\n%%EOF\n", "My passport.PDF")
     assert document.filename == "My-passport.pdf" and document.content_type == "application/pdf"
     with pytest.raises(UploadRejected):
-        rules.add_document(applicant, DocumentKind.IDENTITY, b"not a pdf", "id.pdf")
+        assessment.add_document(applicant, DocumentKind.IDENTITY, b"not a pdf", "id.pdf")
     assert isinstance(db.session.get(Application, application.id), Application)

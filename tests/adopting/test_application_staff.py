@@ -14,6 +14,8 @@ from sqlalchemy import select
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.accounts.rules import create_staff
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import (
     Application,
     ApplicationMessage,
@@ -48,15 +50,15 @@ def make_application(
     with app.test_request_context():
         user = db.session.scalar(select(PublicUser).where(PublicUser.email == email))
         user.communication_needs = needs or []
-        application = rules.start_registration(user, joint=False)
+        application = registration.start_registration(user, joint=False)
         for section, answers in household_answers(authority).items():
             if section == "previous" and fast_track:
                 answers = {**answers, "adopted_before": "yes"}
-            rules.save_household_section(application, section, answers)
+            registration.save_household_section(application, section, answers)
         applicant = application.applicants[0]
         for section, answers in applicant_answers(name).items():
-            rules.save_applicant_section(applicant, section, answers)
-        rules.sign_registration(applicant, name, "Declaration words")
+            registration.save_applicant_section(applicant, section, answers)
+        registration.sign_registration(applicant, name, "Declaration words")
         db.session.commit()
         return application.public_id
 
@@ -69,17 +71,17 @@ def make_joint_application(app) -> str:
     with app.test_request_context():
         users = [db.session.scalar(select(PublicUser).where(PublicUser.email == e)) for e in (first, second)]
         users[1].communication_needs = ["easy_read"]
-        application = rules.start_registration(users[0], joint=True)
+        application = registration.start_registration(users[0], joint=True)
         for section, answers in household_answers("warwickshire").items():
-            rules.save_household_section(application, section, answers)
-        rules.invite_second_applicant(application, second, "en")
+            registration.save_household_section(application, section, answers)
+        registration.invite_second_applicant(application, second, "en")
         invitation = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == second))
-        rules.join_application(users[1], invitation.body.split("/join/")[1].split()[0])
+        registration.join_application(users[1], invitation.body.split("/join/")[1].split()[0])
         for applicant, name in zip(application.applicants, ("Ali Khan", "Jo Khan"), strict=True):
             for section, answers in applicant_answers(name).items():
-                rules.save_applicant_section(applicant, section, answers)
+                registration.save_applicant_section(applicant, section, answers)
         for applicant, name in zip(application.applicants, ("Ali Khan", "Jo Khan"), strict=True):
-            rules.sign_registration(applicant, name, "Declaration words")
+            registration.sign_registration(applicant, name, "Declaration words")
         db.session.commit()
         return application.public_id
 
@@ -130,12 +132,12 @@ def through_stage_one(app, public_id: str) -> None:
         worker = db.session.scalar(select(StaffUser).where(StaffUser.email == DEMO_STAFF))
         manager = db.session.scalar(select(StaffUser).where(StaffUser.email == DEMO_MANAGER))
         rules.accept_registration(application, worker, None)
-        rules.give_consent(application.applicants[0], "consent words")
+        assessment.give_consent(application.applicants[0], "consent words")
         for check in application.checks:
-            rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-        rules.recommend_stage_one(application, worker, True, "All well.", None)
-        rules.sign_off_stage_one(application, manager, True, None)
-        rules.continue_to_stage_two(application)
+            assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+        assessment.recommend_stage_one(application, worker, True, "All well.", None)
+        assessment.sign_off_stage_one(application, manager, True, None)
+        assessment.continue_to_stage_two(application)
 
     run(app, public_id, step)
 
@@ -166,7 +168,7 @@ def test_the_queue_shows_a_sent_registration_on_its_five_working_day_clock(app, 
     make_account(app, email="drafting@people.example")
     with app.test_request_context():
         user = db.session.scalar(select(PublicUser).where(PublicUser.email == "drafting@people.example"))
-        rules.start_registration(user, joint=False)
+        registration.start_registration(user, joint=False)
         db.session.commit()
     text = staff_client.get(f"{BASE}/").get_data(as_text=True)
     application = load(app, public_id)
@@ -372,7 +374,7 @@ def test_stage_one_from_consent_to_a_signed_off_decision(app, staff_client, mana
     # The statutory checks wait for the applicant's consent.
     text = post(app, staff_client, public_id, f"checks/{check.public_id}", {"check_status": "requested"}).get_data(as_text=True)
     assert "has not given their consent" in text
-    run(app, public_id, lambda a: rules.give_consent(a.applicants[0], "consent words"))
+    run(app, public_id, lambda a: assessment.give_consent(a.applicants[0], "consent words"))
     assert "Given " in staff_client.get(f"{BASE}/{public_id}").get_data(as_text=True)
 
     text = post(app, staff_client, public_id, "stage-one-plan", {"stage_one_plan": "Checks first.\nThen training."}).get_data(as_text=True)
@@ -440,9 +442,9 @@ def test_training_attendance_and_documents(app, staff_client):
     Image.new("RGB", (4, 4), "white").save(picture, "PNG")
 
     def step(application: Application) -> None:
-        course = rules.add_course("Preparation training", datetime.now(UTC) + timedelta(days=10), "Shire Hall", 12)
-        rules.book_training(application, course)
-        rules.add_document(application.applicants[0], DocumentKind.IDENTITY, picture.getvalue(), "passport.png")
+        course = assessment.add_course("Preparation training", datetime.now(UTC) + timedelta(days=10), "Shire Hall", 12)
+        assessment.book_training(application, course)
+        assessment.add_document(application.applicants[0], DocumentKind.IDENTITY, picture.getvalue(), "passport.png")
 
     run(app, public_id, step)
     application = load(app, public_id)
@@ -493,7 +495,7 @@ def test_stage_two_from_visits_to_approval(app, staff_client, manager_client):
     panel = {"panel_date": [str(day.day), str(day.month), str(day.year)]}
     text = post(app, staff_client, public_id, "panel", panel).get_data(as_text=True)
     assert "The applicants still have time to comment on their report." in text
-    run(app, public_id, lambda a: rules.comment_on_par(a, a.applicants[0], "We agree.", today_london()))
+    run(app, public_id, lambda a: assessment.comment_on_par(a, a.applicants[0], "We agree.", today_london()))
     assert "Book panel" in staff_client.get(f"{BASE}/{public_id}").get_data(as_text=True)
     text = post(app, staff_client, public_id, "panel", panel).get_data(as_text=True)
     assert "Panel booked. The applicants can see the date." in text and "We agree." in text
@@ -538,7 +540,7 @@ def test_panel_dates_in_the_past_and_overlong_reports_are_refused(app, staff_cli
     response = post(app, staff_client, public_id, "report", {"par_text": "x" * 50001}, follow=False)
     assert response.status_code == 400 and "Report must be 50000 characters or fewer" in response.get_data(as_text=True)
     post(app, staff_client, public_id, "report", {"par_text": "Report."})
-    run(app, public_id, lambda a: rules.comment_on_par(a, a.applicants[0], "Fine.", today_london()))
+    run(app, public_id, lambda a: assessment.comment_on_par(a, a.applicants[0], "Fine.", today_london()))
     day = today_london() - timedelta(days=1)
     response = post(app, staff_client, public_id, "panel", {"panel_date": [str(day.day), str(day.month), str(day.year)]}, follow=False)
     assert response.status_code == 400 and "Panel date must be today or in the future" in response.get_data(as_text=True)
@@ -568,7 +570,7 @@ def test_messages_are_sent_escaped_and_the_email_says_only_that_one_is_waiting(a
 def test_the_timeline_lists_every_event_and_who_did_it(app, staff_client):
     public_id = make_application(app)
     accept(app, staff_client, public_id)
-    run(app, public_id, lambda a: rules.give_consent(a.applicants[0], "consent words"))
+    run(app, public_id, lambda a: assessment.give_consent(a.applicants[0], "consent words"))
     text = staff_client.get(f"{BASE}/{public_id}").get_data(as_text=True)
     timeline = text[text.index('id="timeline"'):]
     assert "Registration started (by Applicant)" in timeline

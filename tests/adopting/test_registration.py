@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import PublicUser
 from portal.adopting import application_rules as rules
+from portal.adopting import registration_rules as registration
 from portal.adopting.application_models import Applicant, Application, ApplicationStatus
 from portal.agency.models import PartnerAuthority
 from portal.core.db import db
@@ -166,7 +167,7 @@ def test_single_journey_to_sending(app, demo):
     assert application.reference in sent
     received = last_email(app, FIRST, "application-received")
     assert received.locale == "cy"
-    assert application.applicants[0].declaration_version == rules.DECLARATION_VERSION
+    assert application.applicants[0].declaration_version == registration.DECLARATION_VERSION
     assert application.applicants[0].declaration_text
     # A second press of the button changes nothing.
     assert client.post(f"{BASE}/sign", data=form).headers["Location"].endswith(f"{BASE}/sent")
@@ -525,7 +526,7 @@ def _refuse(monkeypatch, name: str, error: Exception) -> None:
     def refuse(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(rules, name, refuse)
+    monkeypatch.setattr(registration, name, refuse)
 
 
 def test_refusals_from_the_rules_are_messages_not_errors(app, demo, monkeypatch):
@@ -540,7 +541,7 @@ def test_refusals_from_the_rules_are_messages_not_errors(app, demo, monkeypatch)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your partner has already joined this application." in page
     _refuse(monkeypatch, "sign_registration", rules.NotAllowed("something_new"))
-    monkeypatch.setattr(rules, "missing_sections", lambda application: [])
+    monkeypatch.setattr(registration, "missing_sections", lambda application: [])
     response = client.post(f"{BASE}/sign", data={"csrf_token": tokens["/experience"], "full_name": "Sam Taylor", "confirm": "y"})
     assert response.headers["Location"].endswith(f"{BASE}/")
     assert "That could not be done. Try again." in client.get(f"{BASE}/").get_data(as_text=True)

@@ -16,6 +16,8 @@ from sqlalchemy import event, select
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.accounts.rules import create_staff
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
+from portal.adopting import registration_rules as registration
 from portal.adopting import reports
 from portal.adopting.application_models import Application, ApplicationStatus, CheckStatus
 from portal.adopting.demo import applicant_answers, build_submitted, household_answers
@@ -81,23 +83,23 @@ def _accept(application: Application, when: datetime) -> None:
 
 def _finish_stage_one(application: Application, when: datetime) -> None:
     applicant = application.applicants[0]
-    rules.give_consent(applicant, "consent")
+    assessment.give_consent(applicant, "consent")
     for check in application.checks:
-        rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-    rules.recommend_stage_one(application, _staff(DEMO_STAFF), True, "All well.", None)
-    rules.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
+        assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+    assessment.recommend_stage_one(application, _staff(DEMO_STAFF), True, "All well.", None)
+    assessment.sign_off_stage_one(application, _staff(DEMO_MANAGER), True, None)
     application.stage_one_decided_at = when
 
 
 def _approve(application: Application, started: datetime, decided: datetime) -> None:
     today = today_london()
     manager = _staff(DEMO_MANAGER)
-    rules.continue_to_stage_two(application)
-    rules.share_par(application, "The report.", None)
-    rules.comment_on_par(application, application.applicants[0], "Agreed.", today)
-    rules.book_panel(application, today, today, None)
-    rules.record_panel_recommendation(application, True, None)
-    rules.record_decision(application, manager, True, "Approved.", None)
+    assessment.continue_to_stage_two(application)
+    assessment.share_par(application, "The report.", None)
+    assessment.comment_on_par(application, application.applicants[0], "Agreed.", today)
+    assessment.book_panel(application, today, today, None)
+    assessment.record_panel_recommendation(application, True, None)
+    assessment.record_decision(application, manager, True, "Approved.", None)
     application.stage_two_started_at = started
     application.decided_at = decided
 
@@ -143,7 +145,7 @@ def december(app: Flask, demo: None) -> None:
         _enquiry(p[5], "solihull", EnquirySource.PRESS, at(2025, 12, 31, 23, 30))
         # Somewhere else, internet search: a registration started but never sent.
         _enquiry(p[6], None, EnquirySource.SEARCH_ENGINE, at(2025, 12, 12))
-        rules.start_registration(_user(p[6]), joint=False)
+        registration.start_registration(_user(p[6]), joint=False)
         # Before the period: not counted.
         _enquiry(p[7], "warwickshire", EnquirySource.EVENT, at(2025, 11, 30, 23, 30))
         # No earlier enquiry: Solihull, waiting for a decision; Worcestershire, accepted on the
@@ -490,12 +492,12 @@ def _population(app: Flask, size: int, offset: int) -> None:
         for n in range(offset, offset + size):
             email = f"crowd{n}@people.example"
             _enquiry(email, areas[n % 5], sources[n % len(sources)], at(2025, 12, 1 + n % 20))
-            application = rules.start_registration(_user(email), joint=False)
+            application = registration.start_registration(_user(email), joint=False)
             for section, answers in household_answers(areas[n % 5] or "").items():
-                rules.save_household_section(application, section, answers)
+                registration.save_household_section(application, section, answers)
             for section, answers in applicant_answers("Crowd").items():
-                rules.save_applicant_section(application.applicants[0], section, answers)
-            rules.sign_registration(application.applicants[0], "Crowd", "Declaration")
+                registration.save_applicant_section(application.applicants[0], section, answers)
+            registration.sign_registration(application.applicants[0], "Crowd", "Declaration")
             application.submitted_at = at(2025, 12, 1 + n % 20)
             _accept(application, at(2025, 12, 2 + n % 20))
             _finish_stage_one(application, at(2026, 2, 1 + n % 20))

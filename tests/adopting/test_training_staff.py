@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.accounts.rules import create_staff
 from portal.adopting import application_rules as rules
+from portal.adopting import assessment_rules as assessment
 from portal.adopting.application_models import TrainingCourse
 from portal.adopting.demo import build_submitted
 from portal.core.audit import AuditEvent
@@ -25,9 +26,9 @@ NEXT_YEAR = today_london().year + 1
 
 def _course(app, days: float = 14, title: str = "Preparation training", cancelled: bool = False) -> str:
     with app.test_request_context():
-        course = rules.add_course(title, utcnow() + timedelta(days=days), "Shire Hall, Warwick", 12)
+        course = assessment.add_course(title, utcnow() + timedelta(days=days), "Shire Hall, Warwick", 12)
         if cancelled:
-            rules.cancel_course(course)
+            assessment.cancel_course(course)
         db.session.commit()
         return course.public_id
 
@@ -53,10 +54,10 @@ def _booked_application(app, email: str, authority: str, course_id: str, attende
         application = build_submitted(user, authority)
         rules.accept_registration(application, worker, None)
         course = db.session.scalar(select(TrainingCourse).where(TrainingCourse.public_id == course_id))
-        booking = rules.book_training(application, course)
+        booking = assessment.book_training(application, course)
         db.session.flush()
         if attended is not None:
-            rules.record_attendance(booking, attended, None)
+            assessment.record_attendance(booking, attended, None)
         db.session.commit()
         return application.reference, application.public_id
 

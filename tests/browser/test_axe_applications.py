@@ -262,6 +262,7 @@ def seed_cases(server: LiveServer) -> dict[str, str]:
 
     def build() -> dict[str, str]:
         from portal.adopting import application_rules as rules
+        from portal.adopting import assessment_rules as assessment
         from portal.adopting.application_models import CheckStatus, DocumentKind
         from portal.adopting.demo import _advance, build_submitted
         from portal.core.db import db
@@ -277,17 +278,17 @@ def seed_cases(server: LiveServer) -> dict[str, str]:
             if state == "stage_one":
                 # What staff see of the applicant's own work: a booking to mark, a document, a message.
                 applicant = application.applicants[0]
-                rules.book_training(application, rules.open_courses(today)[0])
-                rules.add_document(applicant, DocumentKind.IDENTITY, _png(), "passport.png")
+                assessment.book_training(application, assessment.open_courses(today)[0])
+                assessment.add_document(applicant, DocumentKind.IDENTITY, _png(), "passport.png")
                 rules.send_applicant_message(application, applicant, "When is the training?")
             if state == "awaiting_sign_off":
                 for check in application.checks:
-                    rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-                rules.recommend_stage_one(application, worker, True, "All checks are satisfactory.", None)
+                    assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+                assessment.recommend_stage_one(application, worker, True, "All checks are satisfactory.", None)
             if state == "at_panel":
-                rules.share_par(application, "A report for the panel.", None)
-                rules.comment_on_par(application, application.applicants[0], "We agree.", today)
-                rules.book_panel(application, today + timedelta(days=14), today, None)
+                assessment.share_par(application, "A report for the panel.", None)
+                assessment.comment_on_par(application, application.applicants[0], "We agree.", today)
+                assessment.book_panel(application, today + timedelta(days=14), today, None)
             db.session.flush()
             found[state] = application.public_id
         return found
@@ -385,14 +386,14 @@ class ApplicationWalker(Walker):
 
         # Part done: a single application now, with some sections answered.
         def part_done() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import registration_rules as registration
             from portal.adopting.demo import applicant_answers, household_answers
 
             application = _application_of(me)
-            rules.set_joint(application, False)
+            registration.set_joint(application, False)
             for section, answers in list(household_answers(_authority_slug()).items())[:4]:
-                rules.save_household_section(application, section, answers)
-            rules.save_applicant_section(application.applicants[0], "about_you", applicant_answers(NAME)["about_you"])
+                registration.save_household_section(application, section, answers)
+            registration.save_applicant_section(application.applicants[0], "about_you", applicant_answers(NAME)["about_you"])
 
         self.seed(part_done)
         self.goto("/my-application/registration/")
@@ -403,14 +404,14 @@ class ApplicationWalker(Walker):
         self.record("check-answers-missing")
 
         def all_done() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import registration_rules as registration
             from portal.adopting.demo import applicant_answers, household_answers
 
             application = _application_of(me)
             for section, answers in household_answers(_authority_slug()).items():
-                rules.save_household_section(application, section, answers)
+                registration.save_household_section(application, section, answers)
             for section, answers in applicant_answers(NAME).items():
-                rules.save_applicant_section(application.applicants[0], section, answers)
+                registration.save_applicant_section(application.applicants[0], section, answers)
 
         self.seed(all_done)
         self.goto("/my-application/registration/check")
@@ -435,11 +436,12 @@ class ApplicationWalker(Walker):
 
         def accept() -> None:
             from portal.adopting import application_rules as rules
+            from portal.adopting import assessment_rules as assessment
 
             worker, _manager = _workers()
             application = _application_of(me)
             rules.accept_registration(application, worker, None)
-            rules.set_stage_one_plan(application, "Checks and references in the first month.", None)
+            assessment.set_stage_one_plan(application, "Checks and references in the first month.", None)
 
         self.seed(accept)
         self.goto("/my-application/")
@@ -509,15 +511,15 @@ class ApplicationWalker(Walker):
         self.record("withdraw")
 
         def stage_one_done() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import assessment_rules as assessment
             from portal.adopting.application_models import CheckStatus
 
             worker, manager = _workers()
             application = _application_of(me)
             for check in application.checks:
-                rules.record_check(check, CheckStatus.SATISFACTORY, "", None)
-            rules.recommend_stage_one(application, worker, True, "All checks are satisfactory.", None)
-            rules.sign_off_stage_one(application, manager, True, None)
+                assessment.record_check(check, CheckStatus.SATISFACTORY, "", None)
+            assessment.recommend_stage_one(application, worker, True, "All checks are satisfactory.", None)
+            assessment.sign_off_stage_one(application, manager, True, None)
 
         self.seed(stage_one_done)
         self.goto("/my-application/")
@@ -537,12 +539,12 @@ class ApplicationWalker(Walker):
         self.send()  # go on to Stage Two now
 
         def stage_two() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import assessment_rules as assessment
             from portal.core.db import utcnow
 
             application = _application_of(me)
-            rules.book_visit(application, utcnow() + timedelta(days=7), "Home study: your family history", None)
-            rules.share_par(application, "The Prospective Adopter's Report.", None)
+            assessment.book_visit(application, utcnow() + timedelta(days=7), "Home study: your family history", None)
+            assessment.share_par(application, "The Prospective Adopter's Report.", None)
 
         self.seed(stage_two)
         self.goto("/my-application/")
@@ -556,23 +558,23 @@ class ApplicationWalker(Walker):
         self.record("report-commented")
 
         def at_panel() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import assessment_rules as assessment
             from portal.core.timescales import today_london
 
             today = today_london()
-            rules.book_panel(_application_of(me), today + timedelta(days=14), today, None)
+            assessment.book_panel(_application_of(me), today + timedelta(days=14), today, None)
 
         self.seed(at_panel)
         self.goto("/my-application/")
         self.record("my-application-at-panel")
 
         def approved() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import assessment_rules as assessment
 
             _worker, manager = _workers()
             application = _application_of(me)
-            rules.record_panel_recommendation(application, True, None)
-            rules.record_decision(application, manager, True, "The panel recommended approval.", None)
+            assessment.record_panel_recommendation(application, True, None)
+            assessment.record_decision(application, manager, True, "The panel recommended approval.", None)
 
         self.seed(approved)
         self.goto("/my-application/")
@@ -585,10 +587,10 @@ class ApplicationWalker(Walker):
         inviter = create_public_account(self.server, new_public_address(f"inviter.{self.lang}"), self.lang, "Alex Inviter")
 
         def invite() -> None:
-            from portal.adopting import application_rules as rules
+            from portal.adopting import registration_rules as registration
 
-            application = rules.start_registration(_user(inviter), joint=True)
-            rules.invite_second_applicant(application, me, self.lang)
+            application = registration.start_registration(_user(inviter), joint=True)
+            registration.invite_second_applicant(application, me, self.lang)
 
         self.seed(invite)
         link = JOIN_LINK.search(last_email(self.server, me, "application-joint-invitation"))
