@@ -10,10 +10,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from portal.adopting.application_presenters import DOCUMENT_KIND_LABELS
 from portal.core.forms import (
@@ -22,11 +22,12 @@ from portal.core.forms import (
     ChoicesField,
     GovCheckboxesInput,
     GovRadioInput,
-    PlainText,
     WholeNumber,
     choices_from,
     email_field,
+    long_text_field,
     phone_field,
+    text_field,
 )
 
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
@@ -35,18 +36,11 @@ REFEREES = 3
 
 
 def _text(label: Any, limit: int, required: Any = None, hint: Any = None) -> StringField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [Length(max=limit, message=_l("Answer must be %(max)d characters or fewer", max=limit)), PlainText()]
-    return StringField(label, widget=GovTextInput(), description=hint, filters=STRIP, validators=validators)
+    return text_field(label, limit, required, hint)
 
 
 def _long_text(label: Any, limit: int, required: Any = None, hint: Any = None) -> TextAreaField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [
-        Length(max=limit, message=_l("Answer must be %(max)d characters or fewer", max=limit)),
-        PlainText(multiline=True),
-    ]
-    return TextAreaField(label, widget=GovTextArea(), description=hint, filters=STRIP, validators=validators)
+    return long_text_field(label, limit, required, hint)
 
 
 # ---------------------------------------------------------------------------------------------------

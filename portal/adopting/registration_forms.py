@@ -10,9 +10,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, Field, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from portal.adopting.registration_presenters import (
     DURATION_LABELS,
@@ -23,17 +23,17 @@ from portal.adopting.registration_presenters import (
 )
 from portal.core.db import utcnow
 from portal.core.forms import (
-    STRIP,
     ChoiceField,
     ChoicesField,
     GovCheckboxesInput,
     GovRadioInput,
-    PlainText,
     WholeNumber,
     authority_choices,
     choices_from,
     email_field,
+    long_text_field,
     phone_field,
+    text_field,
 )
 from portal.core.timescales import london_date
 from portal.requests.forms import DateOfBirthField, DayMonthYearInput
@@ -62,18 +62,11 @@ def age_on(born: date, today: date) -> int:
 
 
 def _text(label: Any, required: Any = None, limit: int = 200, hint: Any = None) -> StringField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [Length(max=limit, message=_l("Answer must be %(max)d characters or fewer", max=limit)), PlainText()]
-    return StringField(label, widget=GovTextInput(), description=hint, filters=STRIP, validators=validators)
+    return text_field(label, limit, required, hint)
 
 
 def _long(label: Any, required: Any = None, hint: Any = None) -> TextAreaField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [
-        Length(max=TEXT_LIMIT, message=_l("Answer must be %(max)d characters or fewer", max=TEXT_LIMIT)),
-        PlainText(multiline=True),
-    ]
-    return TextAreaField(label, widget=GovTextArea(), description=hint, filters=STRIP, validators=validators)
+    return long_text_field(label, TEXT_LIMIT, required, hint)
 
 
 def _radios(label: Any, labels: dict[str, Any], required: Any, hint: Any = None) -> ChoiceField:

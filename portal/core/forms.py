@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckboxesInput
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 # Letters, marks, digits and ordinary punctuation are fine in any script; control characters,
 # unassigned code points and the invisible direction overrides used to disguise text are not.
@@ -208,3 +208,26 @@ def page_number() -> int:
         return max(1, min(int(request.args.get("page", 1)), 100000))
     except ValueError:
         return 1
+
+
+def _answer_validators(limit: int, required: Any, multiline: bool) -> list[Any]:
+    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
+    return validators + [
+        Length(max=limit, message=_l("Answer must be %(max)d characters or fewer", max=limit)),
+        PlainText(multiline=multiline),
+    ]
+
+
+def text_field(label: Any, limit: int, required: Any = None, hint: Any = None) -> StringField:
+    """A one-line answer: trimmed, plain text, at most ``limit`` characters; ``required`` is the
+    message for leaving it empty (an optional answer when None)."""
+    return StringField(
+        label, widget=GovTextInput(), description=hint, filters=STRIP, validators=_answer_validators(limit, required, False)
+    )
+
+
+def long_text_field(label: Any, limit: int, required: Any = None, hint: Any = None) -> TextAreaField:
+    """A longer answer in a text area, with the same checks as ``text_field`` (line breaks allowed)."""
+    return TextAreaField(
+        label, widget=GovTextArea(), description=hint, filters=STRIP, validators=_answer_validators(limit, required, True)
+    )

@@ -31,6 +31,7 @@ from portal.core.forms import (
     authority_choices,
     choices_from,
     email_field,
+    long_text_field,
     phone_field,
 )
 from portal.core.timescales import london_date
@@ -50,12 +51,7 @@ TEXT_LIMIT = 3000
 
 
 def _long_text(label: Any, required: Any = None, hint: Any = None) -> TextAreaField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [
-        Length(max=TEXT_LIMIT, message=_l("Answer must be %(max)d characters or fewer", max=TEXT_LIMIT)),
-        PlainText(multiline=True),
-    ]
-    return TextAreaField(label, widget=GovTextArea(), description=hint, filters=STRIP, validators=validators)
+    return long_text_field(label, TEXT_LIMIT, required, hint)
 
 
 class DayMonthYearInput(GovDateInput):
