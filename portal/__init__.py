@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.backoffice.staff import bp as backoffice_bp
     from portal.requests.public import bp as requests_public_bp
     from portal.requests.staff import bp as requests_staff_bp
+    from portal.support import models as support_models  # noqa: F401  (its tables, before its pages)
 
     for blueprint in (
         agency_public_bp,
