@@ -76,7 +76,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.backoffice.staff import bp as backoffice_bp
     from portal.requests.public import bp as requests_public_bp
     from portal.requests.staff import bp as requests_staff_bp
-    from portal.support import models as support_models  # noqa: F401  (its tables, before its pages)
+    from portal.agency.content import bp as agency_content_bp
+    from portal.support.family import bp as support_family_bp
+    from portal.support.public import bp as support_public_bp
+    from portal.support.staff import bp as support_staff_bp
 
     for blueprint in (
         agency_public_bp,
@@ -96,6 +99,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         application_staff_bp,
         training_staff_bp,
         adopter_reports_bp,
+        support_public_bp,
+        support_family_bp,
+        support_staff_bp,
+        agency_content_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -57,3 +57,17 @@ class StepParentCap(db.Model):
     places: Mapped[int]
 
     authority: Mapped[PartnerAuthority] = relationship(back_populates="caps")
+
+
+class AgencyContent(db.Model):
+    """A piece of the agency's own content (for example what adoption support it offers), in one
+    language, written by an administrator and kept only after sanitising."""
+
+    __tablename__ = "agency_content"
+    __table_args__ = (UniqueConstraint("key", "locale", name="uq_agency_content_key_locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60))
+    locale: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))

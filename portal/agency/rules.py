@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.agency.models import Agency, AuthorityKind, PartnerAuthority, StepParentCap
+from portal.accounts.models import StaffUser
+from portal.agency.models import Agency, AgencyContent, AuthorityKind, PartnerAuthority, StepParentCap
 from portal.core import audit
 from portal.core.db import db
 
@@ -79,3 +80,62 @@ def set_cap(authority: PartnerAuthority, year: int, places: int) -> StepParentCa
         cap.places = places
     audit.record("step_parent_cap_set", "partner_authority", authority.slug, year=year, places=places)
     return cap
+
+
+# ---------------------------------------------------------------------------------------------------
+# The agency's own content (for example what adoption support it offers), in every language
+
+
+def _content_row(key: str, locale: str) -> AgencyContent | None:
+    return db.session.scalar(select(AgencyContent).where(AgencyContent.key == key, AgencyContent.locale == locale))
+
+
+def content_keys() -> list[str]:
+    from portal.support.content_defaults import DEFAULTS
+
+    return list(DEFAULTS)
+
+
+def content_state(key: str, locale: str) -> str:
+    """Where the text shown in this language comes from: "set" (written in it), "english" (the
+    agency's English) or "default" (the built-in English)."""
+    if _content_row(key, locale) is not None:
+        return "set"
+    if locale != "en" and _content_row(key, "en") is not None:
+        return "english"
+    return "default"
+
+
+def get_content(key: str, locale: str) -> str:
+    """The content in this language, else the agency's English, else the built-in English text.
+    Stored bodies were sanitised when saved; pages sanitise again when they show them."""
+    from portal.support.content_defaults import DEFAULTS
+
+    for code in dict.fromkeys([locale, "en"]):
+        row = _content_row(key, code)
+        if row is not None and row.body.strip():
+            return row.body
+    default = DEFAULTS.get(key)
+    return default(get_agency()) if default else ""
+
+
+def set_content(key: str, locale: str, body: str, staff: StaffUser | None) -> AgencyContent | None:
+    """Keep the sanitised text for this language; empty text removes it, so the fallback shows."""
+    from portal.core.sanitise import clean_html
+
+    if key not in content_keys():
+        raise ValueError("unknown content")
+    cleaned = clean_html(body)
+    row = _content_row(key, locale)
+    if not cleaned:
+        if row is not None:
+            db.session.delete(row)
+        audit.record("agency_content_changed", "agency_content", key, locale=locale, removed=True)
+        return None
+    if row is None:
+        row = AgencyContent(key=key, locale=locale)
+        db.session.add(row)
+    row.body = cleaned
+    row.updated_by_id = staff.id if staff is not None else None
+    audit.record("agency_content_changed", "agency_content", key, locale=locale, removed=False)
+    return row

@@ -1,6 +1,6 @@
 """Adoption support: referrals and their children, screening and sign-off, the assessment and
 support plan with Support Fund applications, reviews, closure, messages, and the Support Fund's
-limit per child by financial year.
+limit per child by financial year; the agency's own content (what support it offers), per language.
 
 Revision ID: 0005
 Revises: 0004
@@ -147,7 +147,20 @@ def upgrade():
 
 
 
+    op.create_table('agency_content',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('locale', sa.String(length=8), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['staff_user.id'], name=op.f('fk_agency_content_updated_by_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agency_content')),
+    sa.UniqueConstraint('key', 'locale', name='uq_agency_content_key_locale')
+    )
+
+
 def downgrade():
+    op.drop_table('agency_content')
     with op.batch_alter_table('support_plan_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_support_plan_item_referral_id'))
 
