@@ -44,7 +44,7 @@ LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Kowalski", "Singh", "Jon
 __all__ = ["DemoRefused", "load_demo"]
 
 
-def load_demo(include_requests: bool = True, include_applications: bool = True) -> str:
+def load_demo(include_requests: bool = True, include_applications: bool = True, include_support: bool = True) -> str:
     if current_app.config["PORTAL_ENV"] == "production":
         raise DemoRefused("demo data is never loaded in production mode")
     if db.session.scalar(select(Agency).limit(1)) is not None:
@@ -82,6 +82,10 @@ def load_demo(include_requests: bool = True, include_applications: bool = True) 
         from portal.adopting.demo import load_demo_applications
 
         load_demo_applications(DEMO_STAFF, DEMO_MANAGER)
+    if include_support:
+        from portal.support.demo import load_demo_support
+
+        load_demo_support(DEMO_STAFF, DEMO_MANAGER)
     db.session.commit()
     return "\n".join(
         [
@@ -93,8 +97,15 @@ def load_demo(include_requests: bool = True, include_applications: bool = True) 
             f"New staff (sets up an authenticator at first sign-in): {DEMO_NEW_STAFF} / {DEMO_PASSWORD}",
             public_accounts,
             *([demo_applications_summary()] if include_applications else []),
+            *([demo_support_summary()] if include_support else []),
         ]
     )
+
+
+def demo_support_summary() -> str:
+    from portal.support.demo import demo_summary
+
+    return demo_summary()
 
 
 def demo_applications_summary() -> str:

@@ -135,11 +135,12 @@ def client(app: Flask) -> CheckedClient:
 @pytest.fixture
 def demo(app: Flask) -> None:
     """The demonstration agency (ACE and four partners), its staff and public accounts and twelve
-    enquiries; not the demo requests or applications, so those tests start from known, empty queues."""
+    enquiries; not the demo requests, applications or support referrals, so those tests start from
+    known, empty queues."""
     from portal.demo import load_demo
 
     with app.app_context():
-        load_demo(include_requests=False, include_applications=False)
+        load_demo(include_requests=False, include_applications=False, include_support=False)
 
 
 def unused_code(app: Flask, email: str, secret: str) -> str:

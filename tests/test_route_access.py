@@ -15,6 +15,10 @@ from tests.adopting.access_application_public import APPLICATION_PUBLIC_ACCESS
 from tests.adopting.access_application_staff import APPLICATION_STAFF_ACCESS
 from tests.adopting.access_registration import REGISTRATION_ACCESS
 from tests.adopting.access_training_reports import TRAINING_REPORTS_ACCESS
+from tests.agency.access_content import CONTENT_ACCESS
+from tests.support.access_family import SUPPORT_FAMILY_ACCESS
+from tests.support.access_public import SUPPORT_PUBLIC_ACCESS
+from tests.support.access_staff import SUPPORT_STAFF_ACCESS
 
 ENQUIRIES = "staff:assessment_worker,duty_worker,team_manager"
 OUTBOX = "staff:administrator,duty_worker"
@@ -97,6 +101,10 @@ EXPECTED = {
     **APPLICATION_PUBLIC_ACCESS,
     **APPLICATION_STAFF_ACCESS,
     **TRAINING_REPORTS_ACCESS,
+    **SUPPORT_PUBLIC_ACCESS,
+    **SUPPORT_FAMILY_ACCESS,
+    **SUPPORT_STAFF_ACCESS,
+    **CONTENT_ACCESS,
 }
 
 

@@ -55,6 +55,10 @@ def staff_navigation() -> dict[str, object]:
         items.append(("application_staff.list_applications", _l("Applications"), endpoint.startswith("application_staff.")))
     if current_user.has_role(*TRAINING_ROLES):
         items.append(("training_staff.list_courses", _l("Training"), endpoint.startswith("training_staff.")))
+    from portal.support.roles import SUPPORT_ROLES
+
+    if current_user.has_role(*SUPPORT_ROLES):
+        items.append(("support_staff.list_referrals", _l("Adoption support"), endpoint.startswith("support_staff.")))
     from portal.requests.staff import REQUEST_ROLES
 
     if current_user.has_role(*REQUEST_ROLES):
@@ -69,6 +73,7 @@ def staff_navigation() -> dict[str, object]:
         items.append(("adopter_reports.adopter_report", _l("Recruitment report"), endpoint.startswith("adopter_reports.")))
     if current_user.has_role(StaffRole.ADMINISTRATOR):
         items.append(("staff_admin.list_staff", _l("Staff accounts"), endpoint.startswith("staff_admin.")))
+        items.append(("agency_content.list_content", _l("Agency content"), endpoint.startswith("agency_content.")))
     return {
         "staff_navigation": [
             {"href": url_for(target), "text": str(text), "active": active} for target, text, active in items

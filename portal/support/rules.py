@@ -22,12 +22,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app, url_for
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import PublicUser, StaffRole, StaffUser
 from portal.agency.rules import financial_year
-from portal.core import audit
+from portal.core import audit, outbox
 from portal.core.db import db, new_reference, utcnow
 from portal.core.timescales import Timeliness, add_months, add_working_days, london_date, timeliness_by
 from portal.support.models import (
@@ -39,6 +41,7 @@ from portal.support.models import (
     ReferrerRole,
     ScreeningOutcome,
     SupportChild,
+    SupportMessage,
     SupportReferral,
     SupportReview,
 )
@@ -104,6 +107,19 @@ def _check_version(referral: SupportReferral, seen_version: int | None) -> None:
 
 def _record(action: str, referral: SupportReferral, **detail: Any) -> None:
     audit.record(action, "support_referral", referral.public_id, **detail)
+
+
+def _tell_family(referral: SupportReferral, template: str) -> None:
+    """Email the family that there is news (never what it is), in their language, with a link to
+    sign in and see it."""
+    person = db.session.get(PublicUser, referral.public_user_id)
+    if person is None or not person.email:
+        return
+    locale = person.preferred_language if person.preferred_language in current_app.config["LOCALES"] else "en"
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "support_family.view_referral", public_id=referral.public_id
+    )
+    outbox.queue_email(person.email, template, locale, reference=referral.reference, link=link)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -210,6 +226,7 @@ def submit_referral(
             raise
         return found
     _record("support_referral_received", referral, urgent=urgent)
+    _tell_family(referral, "support-received")
     return referral
 
 
@@ -264,6 +281,7 @@ def sign_off_screening(
         referral.closed_at = now
         referral.closure_reason = referral.screening_notes
     _record("support_screening_signed_off", referral, outcome=str(outcome))
+    _tell_family(referral, "support-update")
 
 
 def record_mash_referral(
@@ -328,6 +346,7 @@ def share_plan(
     referral.late_reason = late_reason
     referral.plan_shared_at = utcnow()
     _record("support_plan_shared", referral, late=today > due)
+    _tell_family(referral, "support-update")
 
 
 def fund_limit(year: int) -> int | None:
@@ -413,6 +432,7 @@ def share_review(review: SupportReview) -> None:
         raise NotAllowed("already_shared")
     review.shared_at = utcnow()
     _record("support_review_shared", review.referral, review=review.public_id)
+    _tell_family(review.referral, "support-update")
 
 
 def close(referral: SupportReferral, reason: str, seen_version: int | None) -> None:
@@ -435,6 +455,7 @@ def send_closure_letter(referral: SupportReferral, letter: str, ask_for_feedback
     if ask_for_feedback:
         referral.feedback_requested_at = now
     _record("support_closure_letter_sent", referral, feedback=ask_for_feedback)
+    _tell_family(referral, "support-update")
 
 
 def may_transfer(referral: SupportReferral, today: date) -> bool:
@@ -453,6 +474,106 @@ def transfer(referral: SupportReferral, to: str, today: date, seen_version: int 
     referral.transferred_at = utcnow()
     referral.transferred_to = to
     _record("support_transferred", referral)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the family and staff see, next steps and messages
+
+
+def referrals_of(user: PublicUser) -> list[SupportReferral]:
+    return list(
+        db.session.scalars(
+            select(SupportReferral)
+            .where(SupportReferral.public_user_id == user.id)
+            .order_by(SupportReferral.received_at.desc())
+        )
+    )
+
+
+def find_for_family(user: PublicUser, public_id: str) -> SupportReferral | None:
+    """The family's own referral, or None: another family's is never found by its id."""
+    return db.session.scalar(
+        select(SupportReferral)
+        .where(SupportReferral.public_id == public_id, SupportReferral.public_user_id == user.id)
+        .options(selectinload(SupportReferral.children), selectinload(SupportReferral.messages))
+    )
+
+
+def _scoped(query: Select[tuple[SupportReferral]], scope: int | None) -> Select[tuple[SupportReferral]]:
+    """Spoke staff see referrals from families living in their authority or about children it
+    placed; hub staff (scope None) see the region."""
+    if scope is None:
+        return query
+    placed_here = exists().where(
+        SupportChild.referral_id == SupportReferral.id, SupportChild.placing_authority_id == scope
+    )
+    return query.where(or_(SupportReferral.home_authority_id == scope, placed_here))
+
+
+def find_for_staff(public_id: str, scope: int | None) -> SupportReferral | None:
+    return db.session.scalar(
+        _scoped(select(SupportReferral), scope)
+        .where(SupportReferral.public_id == public_id)
+        .options(selectinload(SupportReferral.children), selectinload(SupportReferral.messages))
+    )
+
+
+def queue(status: str | None, scope: int | None, page: int, per_page: int) -> tuple[list[SupportReferral], int]:
+    """The staff queue: open referrals by default, urgent ones first, then oldest first."""
+    query = _scoped(select(SupportReferral), scope)
+    if status in {s.value for s in R}:
+        query = query.where(SupportReferral.status == status)
+    elif status != "all":
+        query = query.where(SupportReferral.status.in_([s.value for s in OPEN]))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.options(selectinload(SupportReferral.children), selectinload(SupportReferral.reviews))
+        .order_by(SupportReferral.urgent.desc(), SupportReferral.received_at, SupportReferral.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), total
+
+
+def support_workers(scope: int | None) -> list[StaffUser]:
+    """Active staff who can be given a referral: support workers and team managers, in the same
+    team or the hub."""
+    people = db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.name))
+    return [
+        p
+        for p in people
+        if p.has_role(StaffRole.SUPPORT_WORKER, StaffRole.TEAM_MANAGER) and (scope is None or p.authority_id in {None, scope})
+    ]
+
+
+def set_next_step(referral: SupportReferral, text: str, on: date | None, seen_version: int | None) -> None:
+    """What the family is told comes next, and when."""
+    _check_version(referral, seen_version)
+    if referral.status not in OPEN:
+        raise IllegalMove("the referral has ended")
+    referral.next_step = text
+    referral.next_step_on = on
+    _record("support_next_step_set", referral)
+
+
+def send_family_message(referral: SupportReferral, user: PublicUser, body: str) -> SupportMessage:
+    if referral.public_user_id != user.id:
+        raise IllegalMove("not this family's referral")
+    if referral.status not in OPEN:
+        raise IllegalMove("the referral has ended")
+    message = SupportMessage(body=body, staff_id=None)
+    referral.messages.append(message)
+    _record("support_message_from_family", referral)
+    return message
+
+
+def send_staff_message(referral: SupportReferral, staff: StaffUser, body: str) -> SupportMessage:
+    """A message to the family; the email only says one is waiting."""
+    message = SupportMessage(body=body, staff_id=staff.id)
+    referral.messages.append(message)
+    _tell_family(referral, "support-new-message")
+    _record("support_message_from_staff", referral)
+    return message
 
 
 # ---------------------------------------------------------------------------------------------------
