@@ -117,6 +117,23 @@ def agency_set_cap(authority: str, year: int, places: int) -> None:
     click.echo("Saved.")
 
 
+@agency_cli.command("set-fund-limit")
+@click.argument("year", type=int)
+@click.argument("pounds", type=int)
+def agency_set_fund_limit(year: int, pounds: int) -> None:
+    """Set the Adoption and Special Guardianship Support Fund's limit per child for the financial
+    year starting in YEAR (for example: 2025 3000 for 2025/26)."""
+    from portal.core.db import db
+    from portal.support.rules import set_fund_limit
+
+    try:
+        set_fund_limit(year, pounds * 100)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo("Saved.")
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the demonstration agency, staff and enquiries (development and test only)."""

@@ -73,3 +73,14 @@ def test_break_reminders_command(app):
     with app.app_context():
         sent = db.session.scalar(select(func.count()).where(OutboxMessage.template == "application-break-ending"))
     assert sent == 1
+
+
+def test_the_support_fund_limit_is_data(app):
+    from portal.support.rules import fund_limit
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["agency", "set-fund-limit", "2025", "3000"]).output.strip() == "Saved."
+    assert runner.invoke(args=["agency", "set-fund-limit", "1999", "3000"]).exit_code != 0
+    with app.app_context():
+        assert fund_limit(2025) == 300_000
+        assert fund_limit(1999) is None
