@@ -124,7 +124,7 @@ def agency_set_fund_limit(year: int, pounds: int) -> None:
     """Set the Adoption and Special Guardianship Support Fund's limit per child for the financial
     year starting in YEAR (for example: 2025 3000 for 2025/26)."""
     from portal.core.db import db
-    from portal.support.rules import set_fund_limit
+    from portal.support.plan_rules import set_fund_limit
 
     try:
         set_fund_limit(year, pounds * 100)

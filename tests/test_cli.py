@@ -76,7 +76,7 @@ def test_break_reminders_command(app):
 
 
 def test_the_support_fund_limit_is_data(app):
-    from portal.support.rules import fund_limit
+    from portal.support.plan_rules import fund_limit
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["agency", "set-fund-limit", "2025", "3000"]).output.strip() == "Saved."

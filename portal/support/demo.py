@@ -19,6 +19,7 @@ from portal.accounts.rules import hash_password
 from portal.agency.rules import financial_year, find_authority_by_name, get_agency, set_content
 from portal.core.db import db, utcnow
 from portal.core.timescales import today_london
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.content_defaults import SUPPORT_OFFER, support_offer
 from portal.support.models import (
@@ -108,7 +109,7 @@ def _advance(referral: SupportReferral, stage: str, duty: StaffUser, manager: St
         return
     rules.sign_off_screening(referral, manager, True, None, worker=None if stage == "closed" else duty)
     if stage == "closed":
-        rules.send_closure_letter(
+        plan.send_closure_letter(
             referral,
             "Thank you for talking to us. We sent you details of the local support group and the "
             "training on understanding behaviour. You can ask us for support again at any time.",
@@ -116,7 +117,7 @@ def _advance(referral: SupportReferral, stage: str, duty: StaffUser, manager: St
         )
         return
     first_visit = today - timedelta(days=40 if stage == "plan" else 20)
-    rules.record_first_visit(referral, first_visit, True, None)
+    plan.record_first_visit(referral, first_visit, True, None)
     if stage == "outside":
         rules.set_next_step(
             referral, "We will pass your referral to the agency where you live.", today + timedelta(days=7), None
@@ -127,14 +128,14 @@ def _advance(referral: SupportReferral, stage: str, duty: StaffUser, manager: St
             referral, "Your worker will visit again to finish the assessment.", today + timedelta(days=14), None
         )
         return
-    rules.add_plan_item(referral, PlanItemKind.UNIVERSAL, "Newsletter and invitations to family events.")
-    rules.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "A place in the monthly adopters' support group.")
-    therapy = rules.add_plan_item(
+    plan.add_plan_item(referral, PlanItemKind.UNIVERSAL, "Newsletter and invitations to family events.")
+    plan.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "A place in the monthly adopters' support group.")
+    therapy = plan.add_plan_item(
         referral, PlanItemKind.THERAPY, "Therapeutic parenting sessions for Maya and her parents.",
         child=referral.children[0], fund_amount_pence=250000, today=today,
     )
-    rules.set_fund_status(therapy, FundStatus.SUBMITTED)
-    rules.share_plan(
+    plan.set_fund_status(therapy, FundStatus.SUBMITTED)
+    plan.share_plan(
         referral,
         "Maya finds change very hard and needs calm, predictable routines and help with her feelings.",
         "Maya said she likes drawing with her mum and wants school mornings to be less shouty.",
@@ -142,8 +143,8 @@ def _advance(referral: SupportReferral, stage: str, duty: StaffUser, manager: St
         today,
         None,
     )
-    review = rules.record_review(referral, today, "The plan is helping; bedtimes are calmer. Therapy continues.", None)
-    rules.share_review(review)
+    review = plan.record_review(referral, today, "The plan is helping; bedtimes are calmer. Therapy continues.", None)
+    plan.share_review(review)
     rules.set_next_step(referral, "The next review of your support plan.", today + timedelta(days=180), None)
     rules.send_staff_message(referral, duty, "Your support plan and the first review are ready to read.")
 
@@ -170,7 +171,7 @@ def _load(duty_email: str, manager_email: str) -> None:
     # The limits are data an administrator sets each year; the current year too, so the demo
     # Support Fund application can be submitted whenever the demo is loaded.
     for year in sorted({2025, 2026, financial_year(today)}):
-        rules.set_fund_limit(year, FUND_LIMIT_PENCE)
+        plan.set_fund_limit(year, FUND_LIMIT_PENCE)
     set_content(SUPPORT_OFFER, "en", support_offer(get_agency()), None)
     _account(DEMO_SUPPORT_FAMILY, "Demo adoptive family")
     for email, name, stage in DEMO_REFERRALS:

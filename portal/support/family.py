@@ -25,6 +25,7 @@ from portal.core.access import account
 from portal.core.db import db
 from portal.core.i18n import current_locale
 from portal.core.timescales import today_london
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.family_forms import FamilyMessageForm
 from portal.support.models import PlanItem, ReferralStatus, ScreeningOutcome, SupportReferral
@@ -109,7 +110,7 @@ def _plan_rows(referral: SupportReferral) -> list[PlanRow]:
 def _date_rows(referral: SupportReferral, today: date) -> list[DateRow]:
     """The screening decision, the plan and the next review; past reviews are listed with the
     reviews themselves."""
-    clocks = [c for c in rules.clocks_of(referral, today) if c.name in FAMILY_CLOCK_LABELS]
+    clocks = [c for c in plan.clocks_of(referral, today) if c.name in FAMILY_CLOCK_LABELS]
     reviews = [c for c in clocks if c.name == "review"]
     shown = [c for c in clocks if c.name != "review"] + reviews[-1:]
     return [DateRow(str(FAMILY_CLOCK_LABELS[c.name]), c.due, c.finished) for c in shown]

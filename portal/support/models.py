@@ -1,7 +1,7 @@
 """Adoption support: a family's referral, its children, the screening, the assessment of need and
 support plan, Support Fund applications, reviews and closure.
 
-Only ``portal/support/rules.py`` writes these models.
+Only ``portal/support/rules.py`` and ``portal/support/plan_rules.py`` write these models.
 """
 
 from __future__ import annotations

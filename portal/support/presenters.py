@@ -59,7 +59,7 @@ FUND_STATUS_LABELS = {
     FundStatus.REFUSED: _l("Refused"),
 }
 
-# The names rules.clocks_of gives its clocks.
+# The names plan_rules.clocks_of gives its clocks.
 CLOCK_LABELS = {
     "screening_sign_off": _l("Screening agreed by a manager"),
     "assessment": _l("Assessment and support plan shared"),

@@ -31,6 +31,7 @@ from portal.core.db import db
 from portal.core.forms import page_number
 from portal.core.timescales import today_london
 from portal.support import models  # noqa: F401  (the tables exist wherever the blueprint does)
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.models import ReferralStatus, SupportReferral
 from portal.support.presenters import (
@@ -102,7 +103,7 @@ def list_referrals() -> str:
         {
             "referral": r,
             "status": label_of(STATUS_LABELS, r.status),
-            "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in rules.current_clocks(r, today)],
+            "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in plan.current_clocks(r, today)],
             "worker": workers.get(r.worker_id) if r.worker_id else None,
             "responsible": _responsible_names(r, today, councils),
             "lives_in": councils.get(r.home_authority_id or 0) or r.home_elsewhere or _("Outside the region"),
@@ -166,7 +167,7 @@ def _available(referral: SupportReferral, user: StaffUser, today: date) -> set[s
         can.add("review")
     if "close" in moves:
         can.add("close")
-    if "transfer" in moves and rules.may_transfer(referral, today):
+    if "transfer" in moves and plan.may_transfer(referral, today):
         can.add("transfer")
     if status in rules.OPEN:
         can.add("next_step")
@@ -208,14 +209,14 @@ def case_context(referral: SupportReferral, user: StaffUser, today: date) -> dic
         | {referral.worker_id, referral.screened_by_id, referral.signed_off_by_id}
     )
     children = {c.id: c for c in referral.children}
-    due = rules.assessment_due(referral)
+    due = plan.assessment_due(referral)
     return {
         "status_label": label_of(STATUS_LABELS, referral.status),
         "outcome_label": label_of(OUTCOME_LABELS, referral.screening_outcome) if referral.screening_outcome else None,
         "names": names,
         "responsibility": responsibility_text(referral, today),
         "answers": [(k.replace("_", " ").capitalize(), _shown(v)) for k, v in (referral.answers or {}).items()],
-        "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in rules.clocks_of(referral, today)],
+        "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in plan.clocks_of(referral, today)],
         "plan_items": [
             {
                 "item": i,

@@ -16,6 +16,7 @@ from flask_login import current_user
 from portal.accounts.models import StaffRole, StaffUser
 from portal.core.access import staff_with
 from portal.core.timescales import LONDON, today_london
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.models import FundStatus, PlanItemKind, ScreeningOutcome, SupportReferral
 from portal.support.roles import SUPPORT_ROLES
@@ -142,7 +143,7 @@ def start_assessment(public_id: str) -> Page:
 @staff_with(SUPPORT_ROLES)
 def record_first_visit(public_id: str) -> Page:
     def move(r: SupportReferral, f: FirstVisitForm) -> None:
-        rules.record_first_visit(r, f.visit_date.data, f.visit_consent.data == "yes", seen_version(f))
+        plan.record_first_visit(r, f.visit_date.data, f.visit_consent.data == "yes", seen_version(f))
 
     return act(
         load(public_id), "first_visit", FirstVisitForm(), move,
@@ -158,11 +159,11 @@ def share_plan(public_id: str) -> Page:
     referral = load(public_id)
     today = today_london()
     form = PlanForm()
-    due = rules.assessment_due(referral)
+    due = plan.assessment_due(referral)
     form.late = due is not None and today > due
 
     def move(r: SupportReferral, f: PlanForm) -> None:
-        rules.share_plan(
+        plan.share_plan(
             r,
             f.assessment_text.data or "",
             f.wishes_and_feelings.data or "",
@@ -190,7 +191,7 @@ def add_plan_item(public_id: str) -> Page:
         check_version(r, f)
         child = next((c for c in r.children if c.public_id == f.item_child.data), None)
         kind = PlanItemKind(f.item_kind.data)
-        rules.add_plan_item(r, kind, f.item_description.data or "", child, f.pence(), today_london())
+        plan.add_plan_item(r, kind, f.item_description.data or "", child, f.pence(), today_london())
 
     return act(
         referral, "plan_item", form, move,
@@ -211,7 +212,7 @@ def set_fund_status(public_id: str, item_id: str) -> Page:
 
     def move(r: SupportReferral, f: FundStatusForm) -> None:
         check_version(r, f)
-        rules.set_fund_status(item, FundStatus(f.fund_status.data))
+        plan.set_fund_status(item, FundStatus(f.fund_status.data))
 
     return act(
         referral, f"fund-{item.public_id}", form, move,
@@ -241,7 +242,7 @@ def set_next_step(public_id: str) -> Page:
 @staff_with(SUPPORT_ROLES)
 def record_review(public_id: str) -> Page:
     def move(r: SupportReferral, f: ReviewForm) -> None:
-        rules.record_review(r, f.review_date.data, f.review_summary.data or "", seen_version(f))
+        plan.record_review(r, f.review_date.data, f.review_summary.data or "", seen_version(f))
 
     return act(
         load(public_id), "review", ReviewForm(), move,
@@ -261,7 +262,7 @@ def share_review(public_id: str, review_id: str) -> Page:
 
     def move(r: SupportReferral, f: ShareReviewForm) -> None:
         check_version(r, f)
-        rules.share_review(review)
+        plan.share_review(review)
 
     return act(
         referral, "share_review", ShareReviewForm(), move,
@@ -273,7 +274,7 @@ def share_review(public_id: str, review_id: str) -> Page:
 @staff_with(SUPPORT_ROLES)
 def close_referral(public_id: str) -> Page:
     def move(r: SupportReferral, f: CloseForm) -> None:
-        rules.close(r, f.closure_reason.data or "", seen_version(f))
+        plan.close(r, f.closure_reason.data or "", seen_version(f))
 
     return act(
         load(public_id), "close", CloseForm(), move,
@@ -288,7 +289,7 @@ def close_referral(public_id: str) -> Page:
 def send_closure_letter(public_id: str) -> Page:
     def move(r: SupportReferral, f: ClosureLetterForm) -> None:
         check_version(r, f)
-        rules.send_closure_letter(r, f.letter_text.data or "", bool(f.ask_feedback.data))
+        plan.send_closure_letter(r, f.letter_text.data or "", bool(f.ask_feedback.data))
 
     return act(
         load(public_id), "closure_letter", ClosureLetterForm(), move,
@@ -302,7 +303,7 @@ def send_closure_letter(public_id: str) -> Page:
 @staff_with(SUPPORT_ROLES)
 def transfer_referral(public_id: str) -> Page:
     def move(r: SupportReferral, f: TransferForm) -> None:
-        rules.transfer(r, f.transfer_to.data or "", today_london(), seen_version(f))
+        plan.transfer(r, f.transfer_to.data or "", today_london(), seen_version(f))
 
     return act(
         load(public_id), "transfer", TransferForm(), move,

@@ -193,6 +193,7 @@ def seed_cases(server: LiveServer) -> dict[str, str]:
     def build() -> dict[str, str]:
         from portal.core.db import db
         from portal.core.timescales import today_london
+        from portal.support import plan_rules as plan
         from portal.support import rules
         from portal.support.demo import _advance
         from portal.support.models import ScreeningOutcome
@@ -207,7 +208,7 @@ def seed_cases(server: LiveServer) -> dict[str, str]:
                 rules.sign_off_screening(referral, manager, True, None)
             elif state == "closed":
                 _advance(referral, "assessment", duty, manager, today)
-                rules.close(referral, "The family asked us to close it.", None)
+                plan.close(referral, "The family asked us to close it.", None)
             else:
                 _advance(referral, state, duty, manager, today)
             db.session.flush()

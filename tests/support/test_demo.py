@@ -10,6 +10,7 @@ from portal.agency.rules import content_state
 from portal.core.db import db
 from portal.core.timescales import today_london
 from portal.demo import DEMO_MANAGER, DEMO_STAFF
+from portal.support import plan_rules
 from portal.support import rules
 from portal.support.demo import DEMO_REFERRALS, DEMO_SUPPORT_FAMILY, demo_summary, load_demo_support
 from portal.support.models import FundStatus, ReferralStatus as R, SupportReferral
@@ -43,9 +44,9 @@ def test_demo_support_has_a_referral_at_each_stage(app, demo):
         closed = _referral("support.closed@demo.example")
         assert closed.status == R.CLOSED and closed.closure_letter_sent_at is not None
         outside = _referral("support.outside@demo.example")
-        assert outside.home_authority_id is None and rules.may_transfer(outside, today_london())
+        assert outside.home_authority_id is None and plan_rules.may_transfer(outside, today_london())
 
-        assert rules.fund_limit(2025) == rules.fund_limit(2026) == 300000
+        assert plan_rules.fund_limit(2025) == plan_rules.fund_limit(2026) == 300000
         assert content_state("support_offer", "en") == "set"
         assert content_state("support_offer", "cy") == "english"
         assert DEMO_SUPPORT_FAMILY in demo_summary()

@@ -16,6 +16,7 @@ from portal.accounts.models import PublicUser, StaffUser
 from portal.agency.rules import find_authority_by_name
 from portal.core.db import db
 from portal.demo import DEMO_MANAGER, DEMO_STAFF
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.models import FundStatus, PlanItemKind, ReferrerRole, ScreeningOutcome, SupportReferral
 from tests.accounts.public_support import EMAIL, make_account, sign_in
@@ -114,18 +115,18 @@ def test_the_plan_is_hidden_until_shared_then_shown_with_the_support_fund(app, f
     client, public_id = family
     screened(app, public_id)
     with changing(app, public_id) as referral:
-        rules.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
-        rules.set_fund_limit(2026, 500_000)
-        item = rules.add_plan_item(
+        plan.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
+        plan.set_fund_limit(2026, 500_000)
+        item = plan.add_plan_item(
             referral, PlanItemKind.THERAPY, "Therapeutic parenting", referral.children[0], 250_050, date(2026, 11, 10)
         )
         db.session.flush()
-        rules.set_fund_status(item, FundStatus.SUBMITTED)
-        rules.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "Coffee mornings")
+        plan.set_fund_status(item, FundStatus.SUBMITTED)
+        plan.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "Coffee mornings")
     hidden = text(client, f"/my-support/{public_id}")
     assert "Therapeutic parenting" not in hidden and "Coffee mornings" not in hidden
     with changing(app, public_id) as referral:
-        rules.share_plan(referral, "Needs therapy", "Sam wants a dog", "", date(2026, 11, 20), None)
+        plan.share_plan(referral, "Needs therapy", "Sam wants a dog", "", date(2026, 11, 20), None)
     shown = text(client, f"/my-support/{public_id}")
     for words in ("Needs therapy", "Sam wants a dog", "Therapeutic parenting", "Coffee mornings", "Peer support"):
         assert words in shown
@@ -150,13 +151,13 @@ def test_a_review_summary_shows_only_once_shared(app, family):
     client, public_id = family
     screened(app, public_id)
     with changing(app, public_id) as referral:
-        rules.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
-        rules.share_plan(referral, "Assessment", "Wishes", "", date(2026, 11, 20), None)
-        rules.record_review(referral, date(2026, 11, 23), "Review went well SUMMARY", None)
+        plan.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
+        plan.share_plan(referral, "Assessment", "Wishes", "", date(2026, 11, 20), None)
+        plan.record_review(referral, date(2026, 11, 23), "Review went well SUMMARY", None)
     page = text(client, f"/my-support/{public_id}")
     assert "Review held on 23 November 2026" in page and "SUMMARY" not in page
     with changing(app, public_id) as referral:
-        rules.share_review(referral.reviews[0])
+        plan.share_review(referral.reviews[0])
     assert "Review went well SUMMARY" in text(client, f"/my-support/{public_id}")
 
 
@@ -164,11 +165,11 @@ def test_closure_reason_then_the_letter_once_sent(app, family):
     client, public_id = family
     screened(app, public_id)
     with changing(app, public_id) as referral:
-        rules.close(referral, "No further support needed", None)
+        plan.close(referral, "No further support needed", None)
     page = text(client, f"/my-support/{public_id}")
     assert "No further support needed" in page and "Your closure letter" not in page
     with changing(app, public_id) as referral:
-        rules.send_closure_letter(referral, "Dear family, LETTER-TEXT", ask_for_feedback=True)
+        plan.send_closure_letter(referral, "Dear family, LETTER-TEXT", ask_for_feedback=True)
     assert "LETTER-TEXT" in text(client, f"/my-support/{public_id}")
 
 
@@ -219,7 +220,7 @@ def test_an_ended_referral_shows_the_thread_without_the_form(app, family):
     token = client.csrf_token(url)
     screened(app, public_id)
     with changing(app, public_id) as referral:
-        rules.close(referral, "Finished", None)
+        plan.close(referral, "Finished", None)
     page = text(client, url)
     assert "Before closing" in page and 'name="body"' not in page
     assert "has ended, so you cannot send messages" in page
@@ -236,11 +237,11 @@ def test_hostile_text_is_rendered_escaped(app, family):
     with changing(app, public_id) as referral:
         rules.set_next_step(referral, HOSTILE, None, None)
         rules.send_staff_message(referral, _staff(DEMO_STAFF), HOSTILE)
-        rules.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
-        rules.add_plan_item(referral, PlanItemKind.TRAINING, HOSTILE)
-        rules.share_plan(referral, HOSTILE, HOSTILE + "\nsecond line", "", date(2026, 11, 20), None)
-        review = rules.record_review(referral, date(2026, 11, 23), HOSTILE, None)
-        rules.share_review(review)
+        plan.record_first_visit(referral, date(2026, 11, 2), consent=True, seen_version=None)
+        plan.add_plan_item(referral, PlanItemKind.TRAINING, HOSTILE)
+        plan.share_plan(referral, HOSTILE, HOSTILE + "\nsecond line", "", date(2026, 11, 20), None)
+        review = plan.record_review(referral, date(2026, 11, 23), HOSTILE, None)
+        plan.share_review(review)
     for url in (f"/my-support/{public_id}", f"/my-support/{public_id}/messages"):
         page = text(client, url)
         assert "<script>alert" not in page and "<img src=x" not in page

@@ -13,6 +13,7 @@ from portal.agency.rules import find_authority_by_name
 from portal.core.db import db
 from portal.core.timescales import Timeliness
 from portal.demo import DEMO_MANAGER, DEMO_STAFF
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.models import (
     FundStatus,
@@ -139,12 +140,12 @@ def test_screening_needs_a_managers_sign_off_by_someone_else(ctx):
 def test_advice_closes_the_referral_and_starts_the_closure_letter_clock(ctx):
     referral = _screened(ScreeningOutcome.ADVICE)
     assert referral.status == R.CLOSED and referral.closure_reason == "Notes"
-    names = [c.name for c in rules.clocks_of(referral, date.today())]
+    names = [c.name for c in plan.clocks_of(referral, date.today())]
     assert names == ["screening_sign_off", "closure_letter"]
-    rules.send_closure_letter(referral, "Dear family", ask_for_feedback=True)
+    plan.send_closure_letter(referral, "Dear family", ask_for_feedback=True)
     assert referral.feedback_requested_at is not None
     with pytest.raises(rules.NotAllowed):
-        rules.send_closure_letter(referral, "again", ask_for_feedback=False)
+        plan.send_closure_letter(referral, "again", ask_for_feedback=False)
 
 
 def test_a_safeguarding_concern_records_the_mash_referral_and_may_lead_to_an_assessment(ctx):
@@ -174,65 +175,65 @@ def test_the_screening_sign_off_is_due_in_5_working_days_over_easter(ctx):
     referral.received_at = datetime(2027, 3, 25, 9, tzinfo=UTC)
     # Five working days after Thursday 25 March 2027, skipping Good Friday and Easter Monday:
     # Monday 5 April.
-    clock = rules.clocks_of(referral, date(2027, 3, 26))[0]
+    clock = plan.clocks_of(referral, date(2027, 3, 26))[0]
     assert clock.name == "screening_sign_off" and clock.due == date(2027, 4, 5)
     assert clock.timeliness == Timeliness.ON_TIME
-    assert rules.clocks_of(referral, date(2027, 4, 5))[0].timeliness == Timeliness.DUE_SOON
-    assert rules.clocks_of(referral, date(2027, 4, 6))[0].timeliness == Timeliness.OVERDUE
+    assert plan.clocks_of(referral, date(2027, 4, 5))[0].timeliness == Timeliness.DUE_SOON
+    assert plan.clocks_of(referral, date(2027, 4, 6))[0].timeliness == Timeliness.OVERDUE
 
 
 def test_the_plan_is_shared_within_45_working_days_of_the_first_visit_or_with_reasons(ctx):
     referral = _screened()
     with pytest.raises(rules.NotAllowed):
-        rules.share_plan(referral, "Assessment", "Wishes", "", date(2026, 12, 1), None)
+        plan.share_plan(referral, "Assessment", "Wishes", "", date(2026, 12, 1), None)
     # First visit on 1 December 2026: Christmas, Boxing Day (28th) and New Year's Day fall inside.
-    rules.record_first_visit(referral, date(2026, 12, 1), consent=True, seen_version=None)
-    assert rules.assessment_due(referral) == date(2027, 2, 5)
-    clock = [c for c in rules.clocks_of(referral, date(2027, 2, 4)) if c.name == "assessment"][0]
+    plan.record_first_visit(referral, date(2026, 12, 1), consent=True, seen_version=None)
+    assert plan.assessment_due(referral) == date(2027, 2, 5)
+    clock = [c for c in plan.clocks_of(referral, date(2027, 2, 4)) if c.name == "assessment"][0]
     assert clock.timeliness == Timeliness.DUE_SOON
     with pytest.raises(rules.NotAllowed) as late:
-        rules.share_plan(referral, "Assessment", "Wishes", "  ", date(2027, 2, 8), None)
+        plan.share_plan(referral, "Assessment", "Wishes", "  ", date(2027, 2, 8), None)
     assert late.value.reason == "late_reason_needed"
-    rules.share_plan(referral, "Assessment", "Wishes", "A specialist report came late.", date(2027, 2, 8), None)
+    plan.share_plan(referral, "Assessment", "Wishes", "A specialist report came late.", date(2027, 2, 8), None)
     assert referral.status == R.PLAN and referral.late_reason
 
 
 def test_reviews_at_least_yearly_and_each_shared_within_7_working_days(ctx):
     referral = _screened()
-    rules.record_first_visit(referral, date.today(), consent=True, seen_version=None)
-    rules.share_plan(referral, "Assessment", "Wishes", "", date.today(), None)
+    plan.record_first_visit(referral, date.today(), consent=True, seen_version=None)
+    plan.share_plan(referral, "Assessment", "Wishes", "", date.today(), None)
     referral.plan_shared_at = datetime(2026, 1, 31, 12, tzinfo=UTC)
-    review_clock = [c for c in rules.clocks_of(referral, date(2026, 6, 1)) if c.name == "review"][0]
+    review_clock = [c for c in plan.clocks_of(referral, date(2026, 6, 1)) if c.name == "review"][0]
     assert review_clock.due == date(2027, 1, 31) and review_clock.finished is None
-    review = rules.record_review(referral, date(2026, 12, 18), "Going well", None)
-    clocks = rules.clocks_of(referral, date(2027, 1, 4))
+    review = plan.record_review(referral, date(2026, 12, 18), "Going well", None)
+    clocks = plan.clocks_of(referral, date(2027, 1, 4))
     shared = [c for c in clocks if c.name == "review_shared"][0]
     # Friday 18 December 2026 plus 7 working days, over Christmas Day and the Boxing Day
     # substitute (Monday 28th): Thursday 31 December.
     assert shared.due == date(2026, 12, 31) and shared.timeliness == Timeliness.OVERDUE
     assert [c for c in clocks if c.name == "review"][-1].due == date(2027, 12, 18)
-    rules.share_review(review)
+    plan.share_review(review)
     with pytest.raises(rules.NotAllowed):
-        rules.share_review(review)
+        plan.share_review(review)
 
 
 def test_closing_and_transferring(ctx):
     referral = _screened()
     with pytest.raises(rules.NotAllowed):
-        rules.transfer(referral, "Cardiff Council", date(2026, 11, 25), None)
-    rules.close(referral, "No further support needed", None)
+        plan.transfer(referral, "Cardiff Council", date(2026, 11, 25), None)
+    plan.close(referral, "No further support needed", None)
     assert referral.status == R.CLOSED
     with pytest.raises(rules.IllegalMove):
-        rules.close(referral, "again", None)
+        plan.close(referral, "again", None)
 
 
 def test_a_family_outside_the_region_transfers_three_years_on(ctx):
     referral = _referral(children=[_child(order_made_on=date(2023, 11, 26))], home=None)
     rules.screen(referral, _staff(DEMO_STAFF), ScreeningOutcome.ASSESSMENT, "", None)
     rules.sign_off_screening(referral, _staff(DEMO_MANAGER), True, None, worker=_staff(DEMO_STAFF))
-    assert not rules.may_transfer(referral, date(2026, 11, 25))
-    assert rules.may_transfer(referral, date(2026, 11, 26))
-    rules.transfer(referral, "Cardiff Council", date(2026, 11, 26), None)
+    assert not plan.may_transfer(referral, date(2026, 11, 25))
+    assert plan.may_transfer(referral, date(2026, 11, 26))
+    plan.transfer(referral, "Cardiff Council", date(2026, 11, 26), None)
     assert referral.status == R.TRANSFERRED and referral.transferred_to == "Cardiff Council"
 
 
@@ -242,32 +243,32 @@ def test_a_family_outside_the_region_transfers_three_years_on(ctx):
 
 def test_support_fund_applications_stay_within_the_limit_per_child_and_year(ctx):
     referral = _screened()
-    rules.set_fund_limit(2025, 300_000)  # £3,000 for 2025/26
+    plan.set_fund_limit(2025, 300_000)  # £3,000 for 2025/26
     child = referral.children[0]
-    first = rules.add_plan_item(referral, PlanItemKind.THERAPY, "Therapeutic parenting", child, 200_000, date(2026, 1, 10))
+    first = plan.add_plan_item(referral, PlanItemKind.THERAPY, "Therapeutic parenting", child, 200_000, date(2026, 1, 10))
     assert first.fund_year == 2025 and first.fund_status == FundStatus.DRAFT
-    rules.set_fund_status(first, FundStatus.SUBMITTED)
+    plan.set_fund_status(first, FundStatus.SUBMITTED)
     db.session.flush()
-    second = rules.add_plan_item(referral, PlanItemKind.THERAPY, "More sessions", child, 150_000, date(2026, 3, 31))
+    second = plan.add_plan_item(referral, PlanItemKind.THERAPY, "More sessions", child, 150_000, date(2026, 3, 31))
     db.session.flush()
     with pytest.raises(rules.NotAllowed) as over:
-        rules.set_fund_status(second, FundStatus.SUBMITTED)
+        plan.set_fund_status(second, FundStatus.SUBMITTED)
     assert over.value.reason == "over_limit"
-    rules.set_fund_status(first, FundStatus.REFUSED)
+    plan.set_fund_status(first, FundStatus.REFUSED)
     db.session.flush()
-    rules.set_fund_status(second, FundStatus.SUBMITTED)
+    plan.set_fund_status(second, FundStatus.SUBMITTED)
     # A new financial year has its own limit, once it is set.
-    third = rules.add_plan_item(referral, PlanItemKind.THERAPY, "Next year", child, 100_000, date(2026, 4, 1))
+    third = plan.add_plan_item(referral, PlanItemKind.THERAPY, "Next year", child, 100_000, date(2026, 4, 1))
     with pytest.raises(rules.NotAllowed) as no_limit:
-        rules.set_fund_status(third, FundStatus.SUBMITTED)
+        plan.set_fund_status(third, FundStatus.SUBMITTED)
     assert no_limit.value.reason == "no_limit_for_year"
     with pytest.raises(rules.NotAllowed):
-        rules.add_plan_item(referral, PlanItemKind.THERAPY, "No child", None, 1000)
-    plain = rules.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "Adopter coffee mornings")
+        plan.add_plan_item(referral, PlanItemKind.THERAPY, "No child", None, 1000)
+    plain = plan.add_plan_item(referral, PlanItemKind.PEER_SUPPORT, "Adopter coffee mornings")
     with pytest.raises(rules.IllegalMove):
-        rules.set_fund_status(plain, FundStatus.SUBMITTED)
+        plan.set_fund_status(plain, FundStatus.SUBMITTED)
     with pytest.raises(ValueError):
-        rules.set_fund_limit(1999, 1)
+        plan.set_fund_limit(1999, 1)
 
 
 def test_every_move_is_in_the_table_and_ended_referrals_have_none():

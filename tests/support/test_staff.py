@@ -15,6 +15,7 @@ from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.core.timescales import add_working_days, today_london
 from portal.demo import DEMO_MANAGER, DEMO_PASSWORD, DEMO_STAFF, DEMO_TOTP_SECRET
+from portal.support import plan_rules as plan
 from portal.support import rules
 from portal.support.models import ReferralStatus as R
 from portal.support.models import ReferrerRole, ScreeningOutcome, SupportReferral
@@ -102,8 +103,8 @@ def in_plan(app, public_id: str) -> None:
     in_assessment(app, public_id)
 
     def step(r: SupportReferral) -> None:
-        rules.record_first_visit(r, today_london(), True, None)
-        rules.share_plan(r, "Assessment", "Wishes", "", today_london(), None)
+        plan.record_first_visit(r, today_london(), True, None)
+        plan.share_plan(r, "Assessment", "Wishes", "", today_london(), None)
 
     run(app, public_id, step)
 
@@ -261,7 +262,7 @@ def test_a_fund_application_over_the_childs_limit_is_refused(app, staff_client):
     public_id = make_referral(app)
     in_plan(app, public_id)
     with app.app_context():
-        rules.set_fund_limit(financial_year(today_london()), 100000)
+        plan.set_fund_limit(financial_year(today_london()), 100000)
         db.session.commit()
     child = load(app, public_id).children[0]
     post(app, staff_client, public_id, "plan-items", {"item_kind": "financial", "item_description": "Therapy", "item_child": child.public_id, "fund_amount": "1500"})
@@ -275,7 +276,7 @@ def test_a_fund_application_over_the_childs_limit_is_refused(app, staff_client):
 def test_a_late_plan_needs_the_reasons(app, staff_client):
     public_id = make_referral(app)
     in_assessment(app, public_id)
-    run(app, public_id, lambda r: rules.record_first_visit(r, today_london() - timedelta(days=90), True, None))
+    run(app, public_id, lambda r: plan.record_first_visit(r, today_london() - timedelta(days=90), True, None))
     page = staff_client.get(f"{BASE}/{public_id}").get_data(as_text=True)
     assert "The plan is late: you must say why." in page
     data = {"assessment_text": "Needs therapy", "wishes_and_feelings": "Wishes"}
