@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from portal.agency.rules import get_agency, list_authorities
 from portal.core.access import public
@@ -42,5 +42,6 @@ def cookies() -> str:
 
 @bp.app_context_processor
 def agency_context() -> dict[str, object]:
-    # One small query per page: the agency's name and contact details appear in every layout.
-    return {"agency": get_agency()}
+    # One small query per page: the agency's name and contact details appear in every layout. The
+    # safe site "Exit this page" leaves for is set once for the deployment (EXIT_PAGE_URL).
+    return {"agency": get_agency(), "exit_page_url": current_app.config["EXIT_PAGE_URL"]}

@@ -50,7 +50,6 @@ from portal.requests.presenters import KIND_LABELS, STATUS_LABELS, request_data,
 
 bp = Blueprint("requests_public", __name__, url_prefix="/requests")
 
-DEFAULT_EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
 SENT = "request_sent"
 
 # URL segments: the kind's value with hyphens, as every other URL here is kebab-case.
@@ -60,10 +59,6 @@ TEMPLATES = {page: f"requests/request-{page}.html" for page in PAGES}
 # Answers kept as form fields in the draft but not sent as the request's answers.
 NOT_ANSWERS = {"csrf_token", "submit"}
 
-
-@bp.context_processor
-def exit_page() -> dict[str, Any]:
-    return {"exit_page_url": current_app.config.get("EXIT_PAGE_URL", DEFAULT_EXIT_PAGE_URL)}
 
 
 def _slug(kind: RequestKind) -> str:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from babel.numbers import format_currency
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -39,7 +38,6 @@ from portal.support.presenters import (
 
 bp = Blueprint("support_family", __name__, url_prefix="/my-support")
 
-DEFAULT_EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
 
 # The dates a family is waiting for, in their words (the staff labels name internal steps such as
 # a manager's sign-off, which mean little to a family).
@@ -49,10 +47,6 @@ FAMILY_CLOCK_LABELS = {
     "review": _l("We review your support plan"),
 }
 
-
-@bp.context_processor
-def exit_page() -> dict[str, Any]:
-    return {"exit_page_url": current_app.config.get("EXIT_PAGE_URL", DEFAULT_EXIT_PAGE_URL)}
 
 
 def money(pence: int) -> str:

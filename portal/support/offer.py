@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from portal.agency.rules import content_state, get_agency, get_content
+from portal.agency.rules import content_state, get_content
 from portal.core.access import public
 from portal.core.i18n import current_locale
 from portal.core.sanitise import govuk_html
 from portal.support.content_defaults import SUPPORT_OFFER
 from portal.support.public import bp
 
-DEFAULT_EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
 
 
 @bp.get("/")
@@ -32,6 +31,4 @@ def support_offer() -> str:
         body=body,
         content_locale=content_locale,
         content_dir=current_app.config["LOCALES"].get(content_locale, {}).get("dir", "ltr"),
-        agency=get_agency(),
-        exit_page_url=current_app.config.get("EXIT_PAGE_URL", DEFAULT_EXIT_PAGE_URL),
     )

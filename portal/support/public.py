@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal.agency.rules import find_authority, get_agency, list_authorities
+from portal.agency.rules import find_authority, list_authorities
 from portal.core import drafts
 from portal.core.access import account
 from portal.core.forms import ELSEWHERE
@@ -36,15 +36,10 @@ from portal.support.presenters import ROLE_LABELS, responsibility_text
 
 bp = Blueprint("support_public", __name__, url_prefix="/support")
 
-DEFAULT_EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
 DRAFT = "support"
 SENT = "support_sent"
 PAGES = list(PAGE_FORMS)
 
-
-@bp.context_processor
-def exit_page() -> dict[str, Any]:
-    return {"exit_page_url": current_app.config.get("EXIT_PAGE_URL", DEFAULT_EXIT_PAGE_URL), "agency": get_agency()}
 
 
 def _authorities() -> list[tuple[str, str]]:

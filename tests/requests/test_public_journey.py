@@ -288,6 +288,7 @@ def test_bad_answers_are_shown_back(client, demo):
 
 
 def test_exit_this_page_is_on_every_page_with_the_configured_address(app, client, demo):
+    configured = app.config["EXIT_PAGE_URL"]
     app.config["EXIT_PAGE_URL"] = "https://www.example.org/safe"
     try:
         pages = ["/requests"] + [f"/requests/intermediary/{page}" for page in ("about-you", "details", "contact")]
@@ -303,7 +304,7 @@ def test_exit_this_page_is_on_every_page_with_the_configured_address(app, client
         # The shortcut's messages are given in the page's language, not left to the English defaults.
         assert 'data-i18n.press-two-more-times="Shift, press 2 more times to exit."' in text
     finally:
-        app.config.pop("EXIT_PAGE_URL")
+        app.config["EXIT_PAGE_URL"] = configured
 
 
 def test_intermediary_and_records_pages_explain_what_happens(client, demo):
