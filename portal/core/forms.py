@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 # Letters, marks, digits and ordinary punctuation are fine in any script; control characters,
 # unassigned code points and the invisible direction overrides used to disguise text are not.
@@ -211,7 +211,9 @@ def page_number() -> int:
 
 
 def _answer_validators(limit: int, required: Any, multiline: bool) -> list[Any]:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
+    # InputRequired: the field was sent at all; DataRequired: after trimming there is something left,
+    # so an answer of only spaces counts as empty instead of being kept as an empty string.
+    validators: list[Any] = [InputRequired(message=required), DataRequired(message=required)] if required else [Optional()]
     return validators + [
         Length(max=limit, message=_l("Answer must be %(max)d characters or fewer", max=limit)),
         PlainText(multiline=multiline),

@@ -19,7 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.core.communication import CommunicationNeedsFields
 from portal.core.db import utcnow
@@ -287,6 +287,7 @@ class MessageForm(FlaskForm):
         filters=STRIP,
         validators=[
             InputRequired(message=_l("Enter your message")),
+            DataRequired(message=_l("Enter your message")),
             Length(max=5000, message=_l("Message must be 5000 characters or fewer")),
             PlainText(multiline=True),
         ],

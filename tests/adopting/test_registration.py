@@ -644,3 +644,14 @@ def test_start_pressed_in_ten_tabs_at_once_makes_one_application(app, demo):
     assert sorted(set(results)) == [302]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Application)) == 1
+
+
+def test_an_answer_of_only_spaces_counts_as_empty(app, demo):
+    client = applicant_client(app)
+    start(client)
+    response = client.submit(f"{BASE}/motivation", {"motivation": "   \r\n   "})
+    assert response.status_code == 200
+    assert client.last_page.title.startswith("Error: ")
+    with app.app_context():
+        application = db.session.scalar(select(Application))
+        assert "motivation" not in application.completed_sections

@@ -154,6 +154,9 @@ def test_an_empty_or_long_message_is_refused(app, demo):
     assert response.status_code == 200
     assert client.last_page.title.startswith("Error: ")
     assert response.get_data(as_text=True).count("Enter your message") == 2
+    # Only spaces and line breaks is no message either.
+    response = client.submit(f"/requests/{public_id}/messages", {"body": "  \r\n  "}, page=f"/requests/{public_id}")
+    assert response.get_data(as_text=True).count("Enter your message") == 2
     response = client.submit(f"/requests/{public_id}/messages", {"body": "z" * 5001}, page=f"/requests/{public_id}")
     text = response.get_data(as_text=True)
     assert "Message must be 5000 characters or fewer" in text and "z" * 5001 in text
