@@ -32,6 +32,17 @@ STATUS_LABELS = {
     ReferralStatus.TRANSFERRED: _l("Passed to another council"),
 }
 
+# The same states as staff name them: what the referral is waiting for, in the team's words.
+STAFF_STATUS_LABELS = {
+    ReferralStatus.NEW: _l("New: waiting for screening"),
+    ReferralStatus.SCREENED: _l("Screened: waiting for sign-off"),
+    ReferralStatus.ASSESSMENT: _l("Assessment of need"),
+    ReferralStatus.SAFEGUARDING: _l("Safeguarding: referred to MASH"),
+    ReferralStatus.PLAN: _l("Support plan in place"),
+    ReferralStatus.CLOSED: _l("Closed"),
+    ReferralStatus.TRANSFERRED: _l("Transferred"),
+}
+
 OUTCOME_LABELS = {
     ScreeningOutcome.ADVICE: _l("Advice and information"),
     ScreeningOutcome.ASSESSMENT: _l("Assessment of support needs"),

@@ -39,7 +39,7 @@ from portal.support.presenters import (
     FUND_STATUS_LABELS,
     OUTCOME_LABELS,
     PLAN_ITEM_LABELS,
-    STATUS_LABELS,
+    STAFF_STATUS_LABELS,
     responsibility_text,
 )
 from portal.support.roles import SUPPORT_ROLES
@@ -102,7 +102,7 @@ def list_referrals() -> str:
     rows = [
         {
             "referral": r,
-            "status": label_of(STATUS_LABELS, r.status),
+            "status": label_of(STAFF_STATUS_LABELS, r.status),
             "clocks": [(label_of(CLOCK_LABELS, c.name), c) for c in plan.current_clocks(r, today)],
             "worker": workers.get(r.worker_id) if r.worker_id else None,
             "responsible": _responsible_names(r, today, councils),
@@ -118,7 +118,7 @@ def list_referrals() -> str:
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
         status=status,
-        status_labels={s.value: label for s, label in STATUS_LABELS.items()},
+        status_labels={s.value: label for s, label in STAFF_STATUS_LABELS.items()},
     )
 
 
@@ -211,7 +211,7 @@ def case_context(referral: SupportReferral, user: StaffUser, today: date) -> dic
     children = {c.id: c for c in referral.children}
     due = plan.assessment_due(referral)
     return {
-        "status_label": label_of(STATUS_LABELS, referral.status),
+        "status_label": label_of(STAFF_STATUS_LABELS, referral.status),
         "outcome_label": label_of(OUTCOME_LABELS, referral.screening_outcome) if referral.screening_outcome else None,
         "names": names,
         "responsibility": responsibility_text(referral, today),
