@@ -707,15 +707,49 @@ def _report_visit(visit: Visit) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_state_passes_axe(walks: dict[str, LanguageWalk], lang: str) -> None:
-    walk = walks[lang]
+def walk_report(walk: LanguageWalk) -> list[str]:
+    """Every axe violation and problem a walk found, page by page, and how it stopped if it crashed.
+    Shared by the walks of the other browser modules."""
     report: list[str] = []
     for visit in walk.visits:
         if visit.violations or visit.problems:
             report += _report_visit(visit)
     if walk.crash:
         report.append(walk.crash)
+    return report
+
+
+def nu_html_errors(files: list[str]) -> list[str]:
+    """The Nu HTML checker's errors in these saved pages, in one run, less the one accepted finding."""
+    require(VNU, "the Nu HTML checker (vnu-jar; run npm ci in frontend/)")
+    if shutil.which("java") is None:
+        pytest.fail("Java is missing: the Nu HTML checker needs it (default-jre-headless)", pytrace=False)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"vnu.jar did not run:\n{result.stderr}", pytrace=False)
+    by_name = {Path(f).name: Path(f) for f in files}
+    messages = [
+        m
+        for m in json.loads(result.stdout)["messages"]
+        if (m.get("type") == "error" or m.get("subType") == "fatal")
+        and not _accepted_by_vnu(m, by_name.get(Path(m.get("url", "")).name))
+    ]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:120]}]"
+        for m in messages
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_state_passes_axe(walks: dict[str, LanguageWalk], lang: str) -> None:
+    walk = walks[lang]
+    report = walk_report(walk)
     assert not report, f"{len(walk.visits)} page states checked in {lang}:\n" + "\n".join(report)
     assert len(walk.visits) >= 80
 
@@ -741,28 +775,7 @@ def test_targets_are_big_enough_or_spaced(walks: dict[str, LanguageWalk], lang: 
 
 
 def test_every_saved_page_is_valid_html(walks: dict[str, LanguageWalk]) -> None:
-    require(VNU, "the Nu HTML checker (vnu-jar; run npm ci in frontend/)")
-    if shutil.which("java") is None:
-        pytest.fail("Java is missing: the Nu HTML checker needs it (default-jre-headless)", pytrace=False)
     files = [str(visit.html) for walk in walks.values() for visit in walk.visits]
     assert files, "no pages were saved"
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"vnu.jar did not run:\n{result.stderr}"
-    by_name = {Path(f).name: Path(f) for f in files}
-    messages = [
-        m
-        for m in json.loads(result.stdout)["messages"]
-        if (m.get("type") == "error" or m.get("subType") == "fatal")
-        and not _accepted_by_vnu(m, by_name.get(Path(m.get("url", "")).name))
-    ]
-    report = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:120]}]"
-        for m in messages
-    ]
+    report = nu_html_errors(files)
     assert not report, f"{len(report)} HTML errors in {len(files)} pages:\n" + "\n".join(report)

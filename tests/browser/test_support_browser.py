@@ -20,10 +20,7 @@ through the browser, selecting only by ids, names and hrefs.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -38,7 +35,6 @@ from tests.browser.conftest import (
     CSP_WATCH,
     LANGUAGES,
     PUBLIC_PASSWORD,
-    VNU,
     LiveServer,
     StaffMember,
     all_roles,
@@ -53,9 +49,9 @@ from tests.browser.test_axe import (
     MEASURED_LANGUAGES,
     NARROW,
     LanguageWalk,
-    Visit,
     Walker,
-    _accepted_by_vnu,
+    nu_html_errors,
+    walk_report,
 )
 
 pytestmark = pytest.mark.browser
@@ -422,24 +418,12 @@ def walks(
     yield found
 
 
-def _report_visit(visit: Visit) -> list[str]:
-    lines = [f"{visit.lang} {visit.name} ({visit.url}):"]
-    for v in visit.violations:
-        lines.append(f"  axe {v['id']} [{v['impact']}] {v['help']}")
-        lines += [f"      {node['target']}    {node['html'][:160]}" for node in v["nodes"]]
-    lines += [f"  {problem}" for problem in visit.problems]
-    return lines
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_support_page_state_passes_axe(walks: dict[str, LanguageWalk], lang: str) -> None:
     walk = walks[lang]
-    report: list[str] = []
-    for visit in walk.visits:
-        if visit.violations or visit.problems:
-            report += _report_visit(visit)
-    if walk.crash:
-        report.append(walk.crash)
+    report = walk_report(walk)
     assert not report, f"{len(walk.visits)} support page states checked in {lang}:\n" + "\n".join(report)
 
 
@@ -475,30 +459,9 @@ def test_support_page_targets_are_big_enough_or_spaced(walks: dict[str, Language
 
 
 def test_every_saved_support_page_is_valid_html(walks: dict[str, LanguageWalk]) -> None:
-    require(VNU, "the Nu HTML checker (vnu-jar; run npm ci in frontend/)")
-    if shutil.which("java") is None:
-        pytest.fail("Java is missing: the Nu HTML checker needs it (default-jre-headless)", pytrace=False)
     files = [str(visit.html) for walk in walks.values() for visit in walk.visits]
     assert files, "no pages were saved"
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"vnu.jar did not run:\n{result.stderr}"
-    by_name = {Path(f).name: Path(f) for f in files}
-    messages = [
-        m
-        for m in json.loads(result.stdout)["messages"]
-        if (m.get("type") == "error" or m.get("subType") == "fatal")
-        and not _accepted_by_vnu(m, by_name.get(Path(m.get("url", "")).name))
-    ]
-    report = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')}  [{(m.get('extract') or '').strip()[:120]}]"
-        for m in messages
-    ]
+    report = nu_html_errors(files)
     assert not report, f"{len(report)} HTML errors in {len(files)} pages:\n" + "\n".join(report)
 
 
